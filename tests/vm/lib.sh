@@ -1,0 +1,272 @@
+# shellcheck shell=bash
+# Guest-side library of the VM tests, sourced before every test script (and by
+# guest-run). Tests run under `set -eEuo pipefail`: an unchecked failing
+# command ends the test as FAIL, with the line that failed printed.
+#
+# Environment provided by the harness (see README.md):
+#   TEST_NAME TEST_FILE PHASE PHASES KERNEL_KIND REPO VM_DIR
+#   NEXUS_KO MAYASTOR_CLIENT NDISKS DISKS DISK1.. SCRATCH_DEV
+#   RESULTS (the test's results dir, kept across phases) OUTDIR (this phase's)
+
+_lib_failures=0
+
+# Called by guest-run before it sources the test script.
+_lib_test_prelude() {
+	set -eEuo pipefail
+	trap '_lib_err $? "${BASH_SOURCE[0]}" "$LINENO" "$BASH_COMMAND"' ERR
+}
+
+_lib_err() {
+	echo "ERROR: ${2##*/}:$3: '$4' exited $1" >&2
+}
+
+# --- reporting ---------------------------------------------------------------
+
+log() { echo "--- $*"; }
+
+# fail MSG: abort the test now.
+fail() {
+	echo "FAIL: $*" >&2
+	exit 1
+}
+
+# skip MSG: stop and report the test as skipped (exit status 77).
+skip() {
+	echo "SKIP: $*"
+	exit 77
+}
+
+_check_failed() {
+	_lib_failures=$((_lib_failures + 1))
+	echo "CHECK FAILED (line ${BASH_LINENO[1]}): $*" >&2
+}
+
+# check CMD...: CMD must succeed; counts a failure otherwise and goes on.
+check() {
+	local rc=0
+	"$@" || rc=$?
+	[ "$rc" -eq 0 ] || _check_failed "$* (exit $rc)"
+	return 0
+}
+
+# check_fail CMD...: CMD must fail (non-zero exit).
+check_fail() {
+	if "$@"; then
+		_check_failed "expected failure: $*"
+	fi
+	return 0
+}
+
+# check_eq ACTUAL EXPECTED WHAT
+check_eq() {
+	[ "$1" = "$2" ] || _check_failed "${3:-value}: got '$1', expected '$2'"
+	return 0
+}
+
+# check_grep PATTERN FILE: extended regex PATTERN must occur in FILE.
+check_grep() {
+	grep -Eq -- "$1" "$2" || _check_failed "'$1' not found in $2"
+	return 0
+}
+
+# finish: end the test; FAIL if any check failed.
+finish() {
+	if [ "$_lib_failures" -ne 0 ]; then
+		echo "$_lib_failures check(s) failed" >&2
+		exit 1
+	fi
+	echo "all checks passed"
+	exit 0
+}
+
+# wait_for COND [TIMEOUT]: poll the shell condition COND (a string, eval'd)
+# every 0.2 s for up to TIMEOUT seconds (default 10). Returns 1 on timeout.
+wait_for() {
+	local cond=$1 timeout=${2:-10} i
+	for ((i = 0; i < timeout * 5; i++)); do
+		eval "$cond" && return 0
+		sleep 0.2
+	done
+	echo "timed out after ${timeout}s waiting for: $cond" >&2
+	return 1
+}
+
+# on_exit CMD: run CMD (a string) when the test exits, last registered first.
+_lib_on_exit=
+on_exit() {
+	_lib_on_exit="$1${_lib_on_exit:+; $_lib_on_exit}"
+	# shellcheck disable=SC2064
+	trap "set +e; $_lib_on_exit" EXIT
+}
+
+# --- modules -----------------------------------------------------------------
+
+# load_mod NAME [PARAM=VALUE...]: modprobe NAME, or accept it as built in
+# (the debug kernel has every driver built in and no /lib/modules of its own).
+load_mod() {
+	local name=${1//-/_}
+	[ -d "/sys/module/$name" ] && return 0
+	modprobe "$@" 2>/dev/null && return 0
+	if [ -n "${KERNEL_BUILTIN:-}" ] && [ -r "$KERNEL_BUILTIN" ] &&
+		grep -Eq "/${name//_/[-_]}\.ko\$" "$KERNEL_BUILTIN"; then
+		return 0
+	fi
+	modprobe "$@"	# once more, for its error message
+}
+
+# insmod_nexus [PARAM=VALUE...]: load the nexus.ko built for this kernel.
+insmod_nexus() {
+	[ -f "${NEXUS_KO:-}" ] ||
+		fail "nexus.ko not available (NEXUS_KO='${NEXUS_KO:-}'); declare '# VM: needs=nexus'"
+	insmod "$NEXUS_KO" "$@" || fail "insmod $NEXUS_KO failed"
+}
+
+# --- images and block devices -------------------------------------------------
+
+# mkimg PATH SIZE: sparse image file (SIZE as for truncate: 64M, 1G). Keep
+# images under /var/tmp (tmpfs: no O_DIRECT) or on scratch_fs (O_DIRECT).
+mkimg() {
+	mkdir -p "$(dirname "$1")"
+	rm -f "$1"
+	truncate -s "$2" "$1"
+}
+
+# make_loop FILE [LOSETUP-OPTS...]: attach FILE, print the loop device.
+make_loop() {
+	local f=$1
+	shift
+	load_mod loop
+	losetup --find --show "$@" "$f"
+}
+
+# dev_sectors DEV: size in 512-byte sectors.
+dev_sectors() { blockdev --getsz "$1"; }
+
+# scratch_fs [MOUNTPOINT]: ext4 on the harness's scratch disk, mounted at
+# MOUNTPOINT (default /scratch), for image files that need O_DIRECT.
+scratch_fs() {
+	local mnt=${1:-/scratch}
+	mkfs.ext4 -q -F -E lazy_itable_init=1,lazy_journal_init=1 "$SCRATCH_DEV"
+	mkdir -p "$mnt"
+	mount "$SCRATCH_DEV" "$mnt"
+}
+
+# --- device-mapper fault injection --------------------------------------------
+
+_dm_create() {
+	load_mod dm_mod
+	dmsetup create "$1" --table "$2"
+	udevadm settle
+}
+
+# dm_linear NAME DEV: /dev/mapper/NAME mapping all of DEV.
+dm_linear() {
+	_dm_create "$1" "0 $(dev_sectors "$2") linear $2 0"
+}
+
+# dm_error_swap NAME: make every IO to NAME fail from now on (suspend, load
+# an error table of the same size, resume).
+dm_error_swap() {
+	local n
+	n=$(dmsetup table "$1" | awk '{s += $2} END {print s}')
+	dmsetup suspend "$1"
+	dmsetup load "$1" --table "0 $n error"
+	dmsetup resume "$1"
+}
+
+# dm_flakey NAME DEV UP_SECS DOWN_SECS [FEATURE...]: DEV works UP_SECS, then
+# fails (or does FEATURE, e.g. drop_writes) DOWN_SECS, and so on.
+dm_flakey() {
+	local name=$1 dev=$2 up=$3 down=$4
+	shift 4
+	load_mod dm_flakey
+	_dm_create "$name" "0 $(dev_sectors "$dev") flakey $dev 0 $up $down${*:+ $# $*}"
+}
+
+# dm_delay NAME DEV MS: every IO to DEV delayed by MS milliseconds.
+dm_delay() {
+	load_mod dm_delay
+	_dm_create "$1" "0 $(dev_sectors "$2") delay $2 0 $3"
+}
+
+# dm_remove NAME
+dm_remove() {
+	dmsetup remove --retry "$1"
+}
+
+# --- NVMe over TCP (kernel nvmet target + nvme-cli host) ---------------------
+
+NVMET=/sys/kernel/config/nvmet
+
+# nvmet_export NQN DEV [ADDR] [SVCID] [PORTID]: export DEV as namespace 1 of
+# subsystem NQN on an nvmet TCP port (created if needed).
+nvmet_export() {
+	local nqn=$1 dev=$2 addr=${3:-127.0.0.1} svcid=${4:-4420} portid=${5:-1}
+	local s=$NVMET/subsystems/$nqn p=$NVMET/ports/$portid
+	load_mod nvmet
+	load_mod nvmet_tcp
+	mkdir "$s"
+	echo 1 >"$s/attr_allow_any_host"
+	mkdir "$s/namespaces/1"
+	echo "$dev" >"$s/namespaces/1/device_path"
+	echo 1 >"$s/namespaces/1/enable"
+	if [ ! -d "$p" ]; then
+		mkdir "$p"
+		echo tcp >"$p/addr_trtype"
+		echo ipv4 >"$p/addr_adrfam"
+		echo "$addr" >"$p/addr_traddr"
+		echo "$svcid" >"$p/addr_trsvcid"
+	fi
+	ln -s "$s" "$p/subsystems/$nqn"
+}
+
+# nvmet_unexport NQN [PORTID]: undo nvmet_export (the port goes with its
+# last subsystem).
+nvmet_unexport() {
+	local nqn=$1 portid=${2:-1}
+	local s=$NVMET/subsystems/$nqn p=$NVMET/ports/$portid
+	rm -f "$p/subsystems/$nqn"
+	echo 0 >"$s/namespaces/1/enable"
+	rmdir "$s/namespaces/1" "$s"
+	if [ -z "$(ls "$p/subsystems")" ]; then
+		rmdir "$p"
+	fi
+}
+
+# nvme_connect_tcp NQN [ADDR] [SVCID]: connect and print the namespace's
+# block device (/dev/nvmeXnY).
+nvme_connect_tcp() {
+	local nqn=$1 addr=${2:-127.0.0.1} svcid=${3:-4420} c
+	load_mod nvme_tcp
+	nvme connect -t tcp -a "$addr" -s "$svcid" -n "$nqn" >&2
+	wait_for "_nvme_ns_of '$nqn' >/dev/null" 20
+	udevadm settle
+	_nvme_ns_of "$nqn"
+}
+
+_nvme_ns_of() {
+	local c ns
+	for c in /sys/class/nvme/nvme*; do
+		[ "$(cat "$c/subsysnqn" 2>/dev/null)" = "$1" ] || continue
+		for ns in "$c"/nvme*n*; do
+			[ -e "$ns" ] || continue
+			[ -b "/dev/${ns##*/}" ] && { echo "/dev/${ns##*/}"; return 0; }
+		done
+	done
+	return 1
+}
+
+# --- crash tests ----------------------------------------------------------------
+
+# crash_vm: reset the VM now, like a power cut (the virtio disks keep what
+# reached them). In a test declaring `# VM: phases=N` the harness then boots
+# the next phase on the same disks. dmesg is saved first: it is lost after.
+crash_vm() {
+	dmesg >"$OUTDIR/dmesg.txt" 2>&1 || true
+	# No sync: unwritten data must be lost as in a real crash. The marker
+	# goes straight to the host (9p without cache).
+	: >"$OUTDIR/crashed"
+	echo b >/proc/sysrq-trigger
+	sleep 60
+	fail "the VM survived sysrq-b"
+}
