@@ -29,8 +29,8 @@
  * starts at offset 0; its metadata area starts at
  * round_down(child_size, NEXUS_MD_ALIGN) - NEXUS_MD_RESERVE.
  */
-#define NEXUS_MD_RESERVE	(4U << 20)
-#define NEXUS_MD_ALIGN		(1U << 20)
+#define NEXUS_MD_RESERVE	0x400000	/* 4 MiB */
+#define NEXUS_MD_ALIGN		0x100000	/* 1 MiB */
 
 enum nexus_state {
 	NEXUS_STATE_ONLINE = 1,		/* every child ONLINE */
@@ -79,8 +79,8 @@ enum nexus_event_type {
 };
 
 /* NEXUS_A_FLAGS bits. */
-#define NEXUS_F_FORCE		(1U << 0)	/* destroy while open; remove last child */
-#define NEXUS_F_NOREBUILD	(1U << 1)	/* child add: do not start a rebuild */
+#define NEXUS_F_FORCE		0x1	/* destroy while open; remove last child */
+#define NEXUS_F_NOREBUILD	0x2	/* child add: do not start a rebuild */
 #define NEXUS_F_ALL		(NEXUS_F_FORCE | NEXUS_F_NOREBUILD)
 
 /* Attributes of a nexus (top level of every message). */

@@ -1,0 +1,203 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * nexus.ko private definitions.
+ *
+ * A nexus is a bio-based block device that mirrors every write to its
+ * children and reads from one healthy child.  Files:
+ *   nexus_main.c   module init/exit, nexus create/destroy, gendisk lifetime
+ *   nexus_child.c  opening, closing, looking up children; child state
+ *   nexus_io.c     submit and completion of bios
+ *   nexus_nl.c     generic netlink handlers
+ *   nexus_nl_gen.c netlink policies and the ops table (from docs/nexus.yaml)
+ *   nexus_event.c  notifications on the "events" multicast group
+ */
+#ifndef _NEXUS_H
+#define _NEXUS_H
+
+#ifdef pr_fmt
+#undef pr_fmt
+#endif
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/blkdev.h>
+#include <linux/bio.h>
+#include <linux/mutex.h>
+#include <linux/percpu-refcount.h>
+#include <linux/completion.h>
+#include <linux/workqueue.h>
+#include <linux/spinlock.h>
+#include <linux/uuid.h>
+#include <linux/wait.h>
+#include <net/genetlink.h>
+
+#include <linux/nexus.h>
+
+#include "nexus_compat.h"
+
+struct nexus_dev;
+
+/*
+ * One child of a nexus.
+ *
+ * @state changes by cmpxchg (netlink handlers and the IO error worker both
+ * change it); the IO path reads it with READ_ONCE() and takes @inflight under
+ * rcu_read_lock(), so remove can wait for the child to drain once it has
+ * published a state that the IO path no longer uses.
+ */
+struct nexus_child {
+	struct nexus_dev *nx;
+	struct nexus_bdev_handle handle;	/* the opened block device */
+	char path[NEXUS_PATH_MAX + 1];	/* as given by the user */
+	u8 uuid[NEXUS_UUID_LEN];
+	unsigned int slot;
+	enum nexus_child_state state;
+	enum nexus_child_reason reason;
+	atomic_t inflight;		/* clones submitted, not completed */
+	atomic64_t reads;
+	atomic64_t writes;
+	atomic64_t errors;
+};
+
+static inline struct block_device *nexus_child_bdev(struct nexus_child *c)
+{
+	return nexus_handle_bdev(&c->handle);
+}
+
+/*
+ * A nexus.  Lifetime: created by nexus_create(), unlinked from nexus_list
+ * and torn down by nexus_destroy(); the structure itself is freed by the
+ * gendisk's free_disk() once the last opener of the block device is gone.
+ */
+struct nexus_dev {
+	struct list_head node;		/* on nexus_list, under nexus_lock */
+	char name[NEXUS_NAME_MAX + 1];
+	u8 uuid[NEXUS_UUID_LEN];
+	struct gendisk *disk;
+	sector_t sectors;		/* data region of every child */
+	unsigned int region_size;	/* bytes per dirty-tracking region */
+	u32 rebuild_rate;		/* MiB/s, 0 = unlimited */
+	spinlock_t state_lock;		/* computing and setting @state */
+	enum nexus_state state;
+	atomic_t open_count;
+
+	/*
+	 * @children: slots; a slot changes only under nexus_lock, and the IO
+	 * path reads it with READ_ONCE() while holding an IO reference
+	 * (@io_ref), which remove waits out with synchronize_rcu() and the
+	 * child's inflight count.
+	 */
+	struct nexus_child *children[NEXUS_MAX_CHILDREN];
+	unsigned int read_cursor;	/* round-robin start, racy on purpose */
+
+	struct percpu_ref io_ref;	/* one per parent bio in flight */
+	struct completion io_drained;	/* io_ref released after kill */
+	wait_queue_head_t child_drain_wq;	/* child inflight reached zero */
+
+	/* Failed clones wait here for fail_work; protected by @fail_lock. */
+	spinlock_t fail_lock;
+	struct bio_list failed_clones;
+	struct work_struct fail_work;
+
+	struct bio_set bs;		/* clones, with struct nexus_clone */
+	mempool_t *io_pool;		/* struct nexus_io for writes */
+};
+
+/*
+ * Per-write context: the parent bio and how its clones fared.  The parent
+ * completes when @remaining reaches zero; a failed clone is counted only
+ * after the worker has faulted its child, so a write is never acknowledged
+ * before the nexus has stopped trusting the child that missed it.
+ */
+struct nexus_io {
+	struct nexus_dev *nx;
+	struct bio *parent;
+	unsigned long start_time;	/* for io accounting */
+	atomic_t remaining;		/* clones not yet accounted for */
+	atomic_t succeeded;		/* clones that completed without error */
+	blk_status_t status;		/* first error, for the parent */
+};
+
+/* Front pad of every clone: who it belongs to. */
+struct nexus_clone {
+	struct nexus_child *child;
+	void *owner;			/* struct nexus_io, or the parent bio */
+	unsigned long start_time;	/* reads: io accounting of the parent */
+	struct bio bio;			/* must be last */
+};
+
+static inline struct nexus_clone *nexus_clone_of(struct bio *bio)
+{
+	return container_of(bio, struct nexus_clone, bio);
+}
+
+/* nexus_main.c */
+extern struct mutex nexus_lock;
+struct nexus_create_args {
+	const char *name;
+	const u8 *uuid;			/* NULL: generate one */
+	u64 size;			/* bytes, 0: as large as fits */
+	u32 region_size;		/* 0: default */
+	const char *paths[NEXUS_MAX_CHILDREN];
+	unsigned int nr_children;
+};
+
+struct nexus_dev *nexus_find(const char *name);
+struct nexus_dev *nexus_next(struct nexus_dev *nx);
+struct nexus_dev *nexus_create(const struct nexus_create_args *args,
+			       struct netlink_ext_ack *extack);
+int nexus_destroy(struct nexus_dev *nx, bool force,
+		  struct netlink_ext_ack *extack);
+void nexus_update_state(struct nexus_dev *nx);
+sector_t nexus_md_offset(sector_t child_sectors);
+bool nexus_name_valid(const char *name);
+
+/*
+ * The child in the first occupied slot at or after *@slot, which is set to
+ * that slot; NULL when there is none.  Walk every child with
+ *	for (i = 0; (c = nexus_child_next(nx, &i)); i++)
+ */
+static inline struct nexus_child *nexus_child_next(struct nexus_dev *nx,
+						   unsigned int *slot)
+{
+	for (; *slot < NEXUS_MAX_CHILDREN; (*slot)++)
+		if (nx->children[*slot])
+			return nx->children[*slot];
+	return NULL;
+}
+
+/* nexus_child.c */
+struct nexus_child *nexus_child_open(struct nexus_dev *nx, const char *path,
+				     unsigned int slot,
+				     struct netlink_ext_ack *extack);
+void nexus_child_close(struct nexus_child *c);
+struct nexus_child *nexus_child_find(struct nexus_dev *nx, const char *path,
+				     struct netlink_ext_ack *extack);
+bool nexus_child_readable(const struct nexus_child *c);
+bool nexus_child_writable(const struct nexus_child *c);
+void nexus_child_set_state(struct nexus_child *c,
+			   enum nexus_child_state state,
+			   enum nexus_child_reason reason);
+unsigned int nexus_healthy_children(struct nexus_dev *nx);
+
+/* nexus_io.c */
+int nexus_io_init(struct nexus_dev *nx);
+void nexus_io_exit(struct nexus_dev *nx);
+void nexus_submit_bio(struct bio *bio);
+int nexus_io_module_init(void);
+void nexus_io_module_exit(void);
+
+/* nexus_nl.c, nexus_nl_gen.c */
+extern struct genl_family nexus_genl_family;
+int nexus_nl_register(void);
+void nexus_nl_unregister(void);
+int nexus_nl_fill_nexus(struct sk_buff *skb, struct nexus_dev *nx);
+int nexus_nl_fill_child(struct sk_buff *skb, int attr, struct nexus_child *c);
+struct sk_buff *nexus_nl_build_event(struct nexus_dev *nx,
+				     struct nexus_child *c,
+				     enum nexus_event_type event, u64 seq);
+
+/* nexus_event.c */
+void nexus_event_nexus(struct nexus_dev *nx, enum nexus_event_type event);
+void nexus_event_child(struct nexus_child *c, enum nexus_event_type event);
+
+#endif /* _NEXUS_H */

@@ -1,0 +1,361 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The IO path: every bio that reaches a nexus is split to the stacked limits
+ * and then either sent to one readable child (reads) or cloned to every
+ * writable child (writes, flushes, FUA, discards, write-zeroes).
+ *
+ * Clones come from the nexus's bio_set and write contexts from a mempool,
+ * both allocated with GFP_NOIO, so the IO path cannot fail for want of
+ * memory.  Completion runs in whatever context the child completes in; a
+ * failed clone is never handled there but queued to fail_work, which faults
+ * the child (and retries a read elsewhere) in process context.
+ *
+ * References: each parent bio holds one nx->io_ref from submit to
+ * completion, and each clone holds one child->inflight.  Both are taken
+ * before the clone is built and dropped only after it is freed, which is
+ * what lets destroy and remove wait for IO to drain.
+ */
+#include <linux/slab.h>
+#include <linux/sched/mm.h>
+
+#include "nexus.h"
+
+#define NEXUS_POOL_SIZE		64
+
+static struct workqueue_struct *nexus_wq;
+
+static void nexus_child_get(struct nexus_child *c)
+{
+	atomic_inc(&c->inflight);
+}
+
+static void nexus_child_put(struct nexus_child *c)
+{
+	struct nexus_dev *nx = c->nx;
+
+	/* Pairs with the full barrier in wait_event() of a draining remove. */
+	if (atomic_dec_and_test(&c->inflight) &&
+	    wq_has_sleeper(&nx->child_drain_wq))
+		wake_up_all(&nx->child_drain_wq);
+}
+
+/* Complete a parent bio and drop its nexus reference: nx may go after. */
+static void nexus_parent_done(struct nexus_dev *nx, struct bio *parent,
+			      unsigned long start_time)
+{
+	bio_end_io_acct(parent, start_time);
+	bio_endio(parent);
+	percpu_ref_put(&nx->io_ref);
+}
+
+static void nexus_queue_failed(struct bio *clone)
+{
+	struct nexus_dev *nx = nexus_clone_of(clone)->child->nx;
+	unsigned long flags;
+
+	spin_lock_irqsave(&nx->fail_lock, flags);
+	bio_list_add(&nx->failed_clones, clone);
+	spin_unlock_irqrestore(&nx->fail_lock, flags);
+	queue_work(nexus_wq, &nx->fail_work);
+}
+
+static void nexus_clone_submit(struct nexus_dev *nx, struct nexus_child *c,
+			       struct bio *parent, void *owner,
+			       unsigned long start_time, bio_end_io_t *end_io)
+{
+	struct bio *clone = bio_alloc_clone(nexus_child_bdev(c), parent,
+					    GFP_NOIO, &nx->bs);
+	struct nexus_clone *nc = nexus_clone_of(clone);
+
+	nc->child = c;
+	nc->owner = owner;
+	nc->start_time = start_time;
+	clone->bi_end_io = end_io;
+	submit_bio_noacct(clone);
+}
+
+/*
+ * Read balancing: among ONLINE children, the one with the fewest clones in
+ * flight; ties go round-robin from the child after the last one chosen.
+ * The chosen child is returned with an inflight reference.
+ */
+static struct nexus_child *nexus_choose_read_child(struct nexus_dev *nx)
+{
+	unsigned int start = READ_ONCE(nx->read_cursor);
+	unsigned int best_load = UINT_MAX, i;
+	struct nexus_child *best = NULL;
+
+	rcu_read_lock();
+	for (i = 0; i < NEXUS_MAX_CHILDREN; i++) {
+		struct nexus_child *c;
+		unsigned int load;
+
+		c = READ_ONCE(nx->children[(start + i) % NEXUS_MAX_CHILDREN]);
+		if (!c || !nexus_child_readable(c))
+			continue;
+		load = atomic_read(&c->inflight);
+		if (load < best_load) {
+			best = c;
+			best_load = load;
+			if (!load)
+				break;
+		}
+	}
+	if (best) {
+		nexus_child_get(best);
+		WRITE_ONCE(nx->read_cursor, best->slot + 1);
+	}
+	rcu_read_unlock();
+	return best;
+}
+
+static void nexus_read_endio(struct bio *clone)
+{
+	struct nexus_clone *nc = nexus_clone_of(clone);
+	struct nexus_child *c = nc->child;
+	struct bio *parent = nc->owner;
+	unsigned long start_time = nc->start_time;
+
+	if (unlikely(clone->bi_status)) {
+		nexus_queue_failed(clone);
+		return;
+	}
+	atomic64_inc(&c->reads);
+	bio_put(clone);
+	nexus_child_put(c);
+	nexus_parent_done(c->nx, parent, start_time);
+}
+
+static void nexus_submit_read(struct nexus_dev *nx, struct bio *bio,
+			      unsigned long start_time)
+{
+	struct nexus_child *c = nexus_choose_read_child(nx);
+
+	if (unlikely(!c)) {
+		bio->bi_status = BLK_STS_IOERR;
+		nexus_parent_done(nx, bio, start_time);
+		return;
+	}
+	nexus_clone_submit(nx, c, bio, bio, start_time, nexus_read_endio);
+}
+
+static void nexus_write_complete(struct nexus_io *io)
+{
+	struct nexus_dev *nx = io->nx;
+	struct bio *parent = io->parent;
+	unsigned long start_time = io->start_time;
+
+	if (io->status == BLK_STS_NOTSUPP)
+		parent->bi_status = BLK_STS_NOTSUPP;
+	else if (!atomic_read(&io->succeeded))
+		parent->bi_status = io->status ?: BLK_STS_IOERR;
+	mempool_free(io, nx->io_pool);
+	nexus_parent_done(nx, parent, start_time);
+}
+
+static void nexus_write_put(struct nexus_io *io)
+{
+	if (atomic_dec_and_test(&io->remaining))
+		nexus_write_complete(io);
+}
+
+static void nexus_write_endio(struct bio *clone)
+{
+	struct nexus_clone *nc = nexus_clone_of(clone);
+	struct nexus_child *c = nc->child;
+	struct nexus_io *io = nc->owner;
+
+	if (unlikely(clone->bi_status)) {
+		nexus_queue_failed(clone);
+		return;
+	}
+	atomic64_inc(&c->writes);
+	atomic_inc(&io->succeeded);
+	bio_put(clone);
+	nexus_child_put(c);
+	nexus_write_put(io);
+}
+
+static void nexus_submit_write(struct nexus_dev *nx, struct bio *bio)
+{
+	struct nexus_child *targets[NEXUS_MAX_CHILDREN];
+	unsigned int n = 0, i;
+	struct nexus_io *io;
+
+	rcu_read_lock();
+	for (i = 0; i < NEXUS_MAX_CHILDREN; i++) {
+		struct nexus_child *c = READ_ONCE(nx->children[i]);
+
+		if (c && nexus_child_writable(c)) {
+			nexus_child_get(c);
+			targets[n++] = c;
+		}
+	}
+	rcu_read_unlock();
+
+	if (unlikely(!n)) {
+		bio_io_error(bio);
+		percpu_ref_put(&nx->io_ref);
+		return;
+	}
+
+	io = mempool_alloc(nx->io_pool, GFP_NOIO);
+	io->nx = nx;
+	io->parent = bio;
+	io->status = BLK_STS_OK;
+	atomic_set(&io->remaining, n);
+	atomic_set(&io->succeeded, 0);
+	io->start_time = bio_start_io_acct(bio);
+	for (i = 0; i < n; i++)
+		nexus_clone_submit(nx, targets[i], bio, io, 0, nexus_write_endio);
+}
+
+/* A child that cannot discard or zero is not broken: tell the caller. */
+static bool nexus_error_is_unsupported(struct bio *clone)
+{
+	return clone->bi_status == BLK_STS_NOTSUPP &&
+	       (bio_op(clone) == REQ_OP_DISCARD ||
+		bio_op(clone) == REQ_OP_WRITE_ZEROES);
+}
+
+static void nexus_fault_child(struct nexus_child *c, struct bio *clone)
+{
+	atomic64_inc(&c->errors);
+	pr_err_ratelimited("%s: child %s: %s error %d at sector %llu\n",
+			   c->nx->name, c->path,
+			   op_is_write(bio_op(clone)) ? "write" : "read",
+			   blk_status_to_errno(clone->bi_status),
+			   (unsigned long long)clone->bi_iter.bi_sector);
+	nexus_child_set_state(c, NEXUS_CHILD_FAULTED, NEXUS_REASON_IO_ERROR);
+}
+
+static void nexus_write_failed(struct bio *clone)
+{
+	struct nexus_clone *nc = nexus_clone_of(clone);
+	struct nexus_child *c = nc->child;
+	struct nexus_io *io = nc->owner;
+
+	if (nexus_error_is_unsupported(clone)) {
+		io->status = BLK_STS_NOTSUPP;
+	} else {
+		if (!io->status)
+			io->status = clone->bi_status;
+		nexus_fault_child(c, clone);
+	}
+	bio_put(clone);
+	nexus_child_put(c);
+	nexus_write_put(io);
+}
+
+/*
+ * A failed read faults its child and is tried again on another ONLINE
+ * child.  Readahead may fail for reasons of its own: it is not retried and
+ * does not fault the child.
+ */
+static void nexus_read_failed(struct bio *clone)
+{
+	struct nexus_clone *nc = nexus_clone_of(clone);
+	struct nexus_child *c = nc->child;
+	struct nexus_dev *nx = c->nx;
+	struct bio *parent = nc->owner;
+	unsigned long start_time = nc->start_time;
+	blk_status_t status = clone->bi_status;
+	bool readahead = clone->bi_opf & REQ_RAHEAD;
+
+	if (!readahead)
+		nexus_fault_child(c, clone);
+	bio_put(clone);
+	nexus_child_put(c);
+	if (readahead) {
+		parent->bi_status = status;
+		nexus_parent_done(nx, parent, start_time);
+		return;
+	}
+	nexus_submit_read(nx, parent, start_time);
+}
+
+static void nexus_fail_work(struct work_struct *work)
+{
+	struct nexus_dev *nx = container_of(work, struct nexus_dev, fail_work);
+	struct bio_list failed;
+	unsigned int noio;
+	struct bio *clone;
+
+	/* Events allocate memory; reclaim must not wait on this nexus's IO. */
+	noio = memalloc_noio_save();
+	spin_lock_irq(&nx->fail_lock);
+	failed = nx->failed_clones;
+	bio_list_init(&nx->failed_clones);
+	spin_unlock_irq(&nx->fail_lock);
+
+	while ((clone = bio_list_pop(&failed))) {
+		if (bio_op(clone) == REQ_OP_READ)
+			nexus_read_failed(clone);
+		else
+			nexus_write_failed(clone);
+	}
+	memalloc_noio_restore(noio);
+}
+
+/**
+ * nexus_submit_bio() - the nexus's submit_bio entry point
+ * @bio: a bio for the nexus block device
+ */
+void nexus_submit_bio(struct bio *bio)
+{
+	struct nexus_dev *nx = bio->bi_bdev->bd_disk->private_data;
+
+	bio = bio_split_to_limits(bio);
+	if (!bio)
+		return;
+	if (unlikely(!percpu_ref_tryget_live(&nx->io_ref))) {
+		bio_io_error(bio);
+		return;
+	}
+	if (bio_op(bio) == REQ_OP_READ)
+		nexus_submit_read(nx, bio, bio_start_io_acct(bio));
+	else
+		nexus_submit_write(nx, bio);
+}
+
+int nexus_io_init(struct nexus_dev *nx)
+{
+	int ret;
+
+	spin_lock_init(&nx->fail_lock);
+	bio_list_init(&nx->failed_clones);
+	INIT_WORK(&nx->fail_work, nexus_fail_work);
+
+	ret = bioset_init(&nx->bs, NEXUS_POOL_SIZE,
+			  offsetof(struct nexus_clone, bio), BIOSET_NEED_RESCUER);
+	if (ret)
+		return ret;
+	nx->io_pool = mempool_create_kmalloc_pool(NEXUS_POOL_SIZE,
+						  sizeof(struct nexus_io));
+	if (!nx->io_pool) {
+		bioset_exit(&nx->bs);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/* Context: process; no bio of @nx is in flight any more. */
+void nexus_io_exit(struct nexus_dev *nx)
+{
+	flush_work(&nx->fail_work);
+	mempool_destroy(nx->io_pool);
+	nx->io_pool = NULL;
+	bioset_exit(&nx->bs);
+}
+
+int nexus_io_module_init(void)
+{
+	/* Faulting a child is part of completing IO: it must run under reclaim. */
+	nexus_wq = alloc_workqueue("nexus", WQ_MEM_RECLAIM, 0);
+	return nexus_wq ? 0 : -ENOMEM;
+}
+
+void nexus_io_module_exit(void)
+{
+	destroy_workqueue(nexus_wq);
+}

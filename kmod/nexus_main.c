@@ -1,0 +1,447 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nexus.ko: module init/exit and the lifetime of a nexus (create, destroy,
+ * the gendisk and its queue limits).
+ *
+ * ORDER at init: netlink family last, so no command can arrive before the
+ * module is ready; at exit the family goes first.  The module cannot be
+ * unloaded while a nexus exists: every nexus holds a module reference.
+ */
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/ctype.h>
+#include <linux/string.h>
+
+#include "nexus.h"
+
+/* Serializes every configuration change and walk of nexus_list. */
+DEFINE_MUTEX(nexus_lock);
+static LIST_HEAD(nexus_list);
+
+#define NEXUS_DEFAULT_REGION_SIZE	(4U << 20)
+
+/**
+ * nexus_md_offset() - first sector of a child's metadata area
+ * @child_sectors: size of the child in sectors
+ *
+ * The metadata area is the last NEXUS_MD_RESERVE bytes below the child's
+ * size rounded down to NEXUS_MD_ALIGN; everything before it is data, starting
+ * at sector 0.  Returns 0 for a child too small to hold any data.
+ */
+sector_t nexus_md_offset(sector_t child_sectors)
+{
+	sector_t aligned = round_down(child_sectors, NEXUS_MD_ALIGN >> SECTOR_SHIFT);
+	sector_t reserve = NEXUS_MD_RESERVE >> SECTOR_SHIFT;
+
+	return aligned > reserve ? aligned - reserve : 0;
+}
+
+/* Names are gendisk names too: 1..NEXUS_NAME_MAX of [A-Za-z0-9._-]. */
+bool nexus_name_valid(const char *name)
+{
+	size_t len = strnlen(name, NEXUS_NAME_MAX + 1);
+	size_t i;
+
+	if (len == 0 || len > NEXUS_NAME_MAX || !isalnum(name[0]))
+		return false;
+	for (i = 0; i < len; i++)
+		if (!isalnum(name[i]) && !strchr("._-", name[i]))
+			return false;
+	return true;
+}
+
+struct nexus_dev *nexus_find(const char *name)
+{
+	struct nexus_dev *nx;
+
+	lockdep_assert_held(&nexus_lock);
+	list_for_each_entry(nx, &nexus_list, node)
+		if (!strcmp(nx->name, name))
+			return nx;
+	return NULL;
+}
+
+/* The nexus after @nx on nexus_list (the first for NULL), or NULL. */
+struct nexus_dev *nexus_next(struct nexus_dev *nx)
+{
+	struct list_head *next = nx ? nx->node.next : nexus_list.next;
+
+	lockdep_assert_held(&nexus_lock);
+	return next == &nexus_list ? NULL :
+	       list_entry(next, struct nexus_dev, node);
+}
+
+static int nexus_open(struct block_device *bdev, fmode_t mode)
+{
+	struct nexus_dev *nx = bdev->bd_disk->private_data;
+
+	atomic_inc(&nx->open_count);
+	return 0;
+}
+
+static void nexus_release(struct gendisk *disk, fmode_t mode)
+{
+	struct nexus_dev *nx = disk->private_data;
+
+	atomic_dec(&nx->open_count);
+}
+
+/* The last reference to the gendisk is gone: nothing can reach @nx now. */
+static void nexus_free_disk(struct gendisk *disk)
+{
+	kfree(disk->private_data);
+}
+
+static const struct block_device_operations nexus_fops = {
+	.owner = THIS_MODULE,
+	.submit_bio = nexus_submit_bio,
+	.open = nexus_open,
+	.release = nexus_release,
+	.free_disk = nexus_free_disk,
+};
+
+/*
+ * Healthy = ONLINE; the nexus state follows from how many there are.  The
+ * state lock makes compute-and-set one step for the netlink handlers and the
+ * IO error worker alike.
+ */
+void nexus_update_state(struct nexus_dev *nx)
+{
+	unsigned int healthy = 0, total = 0, i;
+	enum nexus_state state;
+	struct nexus_child *c;
+	bool changed = false;
+
+	spin_lock(&nx->state_lock);
+	for (i = 0; (c = nexus_child_next(nx, &i)); i++) {
+		total++;
+		if (READ_ONCE(c->state) == NEXUS_CHILD_ONLINE)
+			healthy++;
+	}
+	if (!healthy)
+		state = NEXUS_STATE_FAULTED;
+	else if (healthy < total)
+		state = NEXUS_STATE_DEGRADED;
+	else
+		state = NEXUS_STATE_ONLINE;
+	if (nx->state != state && nx->state != NEXUS_STATE_SHUTDOWN) {
+		WRITE_ONCE(nx->state, state);
+		changed = true;
+	}
+	spin_unlock(&nx->state_lock);
+
+	if (changed)
+		nexus_event_nexus(nx, NEXUS_EVENT_NEXUS_STATE);
+}
+
+static void nexus_close_children(struct nexus_dev *nx)
+{
+	struct nexus_child *c;
+	unsigned int i;
+
+	for (i = 0; (c = nexus_child_next(nx, &i)); i++) {
+		nx->children[i] = NULL;
+		nexus_child_close(c);
+	}
+}
+
+static int nexus_open_children(struct nexus_dev *nx,
+			       const struct nexus_create_args *args,
+			       struct netlink_ext_ack *extack)
+{
+	unsigned int i;
+
+	for (i = 0; i < args->nr_children; i++) {
+		struct nexus_child *c;
+
+		c = nexus_child_open(nx, args->paths[i], i, extack);
+		if (IS_ERR(c)) {
+			nexus_close_children(nx);
+			return PTR_ERR(c);
+		}
+		nx->children[i] = c;
+	}
+	return 0;
+}
+
+/*
+ * Stack the children's queue limits onto the nexus.  Discard is offered only
+ * when every child has it: a discard that one child silently ignores would
+ * leave the mirrors disagreeing about what reads back.
+ */
+static int nexus_stack_limits(struct nexus_dev *nx,
+			      struct netlink_ext_ack *extack)
+{
+	struct request_queue *q = nx->disk->queue;
+	unsigned int max_discard = UINT_MAX, i;
+	bool write_cache = false, fua = false;
+	struct nexus_child *c;
+
+	blk_set_stacking_limits(&q->limits);
+	for (i = 0; (c = nexus_child_next(nx, &i)); i++) {
+		struct block_device *bdev = nexus_child_bdev(c);
+		struct request_queue *cq = bdev_get_queue(bdev);
+
+		if (blk_stack_limits(&q->limits, &cq->limits,
+				     get_start_sect(bdev)) < 0) {
+			pr_err("%s: child %s: alignment does not match the other children\n",
+			       nx->name, c->path);
+			NL_SET_ERR_MSG_MOD(extack,
+					   "children's block sizes or alignments cannot be reconciled");
+			return -EINVAL;
+		}
+		max_discard = min(max_discard, bdev_max_discard_sectors(bdev));
+		write_cache |= bdev_write_cache(bdev);
+		fua |= bdev_fua(bdev);
+	}
+	blk_queue_max_discard_sectors(q, max_discard);
+	blk_queue_write_cache(q, write_cache, fua);
+	return 0;
+}
+
+/* Data size: the smallest child's data region, in whole logical blocks. */
+static int nexus_compute_size(struct nexus_dev *nx, u64 requested,
+			      struct netlink_ext_ack *extack)
+{
+	unsigned int lbs = queue_logical_block_size(nx->disk->queue);
+	sector_t fit = (sector_t)-1;
+	struct nexus_child *c;
+	unsigned int i;
+
+	for (i = 0; (c = nexus_child_next(nx, &i)); i++)
+		fit = min(fit, nexus_md_offset(bdev_nr_sectors(nexus_child_bdev(c))));
+	fit = round_down(fit, lbs >> SECTOR_SHIFT);
+	if (!fit) {
+		NL_SET_ERR_MSG_MOD(extack, "a child is too small to hold any data");
+		return -ENOSPC;
+	}
+	if (!requested) {
+		nx->sectors = fit;
+		return 0;
+	}
+	if (requested & (lbs - 1)) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "size is not a multiple of the logical block size");
+		return -EINVAL;
+	}
+	if (requested >> SECTOR_SHIFT > fit) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "size is larger than the smallest child's data region");
+		return -ENOSPC;
+	}
+	nx->sectors = requested >> SECTOR_SHIFT;
+	return 0;
+}
+
+static int nexus_setup_disk(struct nexus_dev *nx, u64 requested,
+			    struct netlink_ext_ack *extack)
+{
+	struct gendisk *disk;
+	int ret;
+
+	disk = nexus_alloc_disk();
+	if (!disk)
+		return -ENOMEM;
+	nx->disk = disk;
+	disk->fops = &nexus_fops;
+	disk->private_data = nx;
+	strscpy(disk->disk_name, nx->name, sizeof(disk->disk_name));
+
+	ret = nexus_stack_limits(nx, extack);
+	if (ret)
+		goto put_disk;
+	ret = nexus_compute_size(nx, requested, extack);
+	if (ret)
+		goto put_disk;
+	set_capacity(disk, nx->sectors);
+	return 0;
+
+put_disk:
+	put_disk(disk);
+	nx->disk = NULL;
+	return ret;
+}
+
+static void nexus_io_ref_release(struct percpu_ref *ref)
+{
+	struct nexus_dev *nx = container_of(ref, struct nexus_dev, io_ref);
+
+	complete(&nx->io_drained);
+}
+
+static struct nexus_dev *nexus_alloc(const struct nexus_create_args *args)
+{
+	struct nexus_dev *nx;
+
+	nx = kzalloc(sizeof(*nx), GFP_KERNEL);
+	if (!nx)
+		return NULL;
+	strscpy(nx->name, args->name, sizeof(nx->name));
+	if (args->uuid)
+		memcpy(nx->uuid, args->uuid, NEXUS_UUID_LEN);
+	else
+		generate_random_uuid(nx->uuid);
+	nx->region_size = args->region_size ?: NEXUS_DEFAULT_REGION_SIZE;
+	nx->state = NEXUS_STATE_ONLINE;
+	atomic_set(&nx->open_count, 0);
+	spin_lock_init(&nx->state_lock);
+	init_completion(&nx->io_drained);
+	init_waitqueue_head(&nx->child_drain_wq);
+	return nx;
+}
+
+/* A block device of that name, from another driver, is in the way. */
+static bool nexus_name_taken(const char *name)
+{
+	char path[NEXUS_NAME_MAX + 6];
+	dev_t devt;
+
+	snprintf(path, sizeof(path), "/dev/%s", name);
+	return lookup_bdev(path, &devt) == 0;
+}
+
+/**
+ * nexus_create() - create and publish a nexus
+ * @args: validated arguments
+ * @extack: where to say what went wrong
+ *
+ * Context: process, nexus_lock held.
+ * Return: the new nexus, or an ERR_PTR; on error nothing is left behind.
+ */
+struct nexus_dev *nexus_create(const struct nexus_create_args *args,
+			       struct netlink_ext_ack *extack)
+{
+	struct nexus_dev *nx;
+	int ret;
+
+	lockdep_assert_held(&nexus_lock);
+	if (nexus_find(args->name)) {
+		NL_SET_ERR_MSG_MOD(extack, "a nexus with that name exists");
+		return ERR_PTR(-EEXIST);
+	}
+	if (nexus_name_taken(args->name)) {
+		NL_SET_ERR_MSG_MOD(extack, "a block device with that name exists");
+		return ERR_PTR(-EEXIST);
+	}
+	if (!try_module_get(THIS_MODULE))
+		return ERR_PTR(-ENODEV);
+
+	ret = -ENOMEM;
+	nx = nexus_alloc(args);
+	if (!nx)
+		goto put_module;
+	if (percpu_ref_init(&nx->io_ref, nexus_io_ref_release, 0, GFP_KERNEL))
+		goto free_nx;
+	ret = nexus_io_init(nx);
+	if (ret)
+		goto exit_ref;
+	ret = nexus_open_children(nx, args, extack);
+	if (ret)
+		goto exit_io;
+	ret = nexus_setup_disk(nx, args->size, extack);
+	if (ret)
+		goto close_children;
+	ret = add_disk(nx->disk);
+	if (ret) {
+		NL_SET_ERR_MSG_MOD(extack, "could not add the block device");
+		goto put_disk;
+	}
+
+	list_add_tail(&nx->node, &nexus_list);
+	pr_info("%s: created, %llu sectors, %u children\n", nx->name,
+		(unsigned long long)nx->sectors, args->nr_children);
+	nexus_event_nexus(nx, NEXUS_EVENT_NEXUS_CREATED);
+	return nx;
+
+put_disk:
+	put_disk(nx->disk);
+close_children:
+	nexus_close_children(nx);
+exit_io:
+	nexus_io_exit(nx);
+exit_ref:
+	percpu_ref_exit(&nx->io_ref);
+free_nx:
+	kfree(nx);
+put_module:
+	module_put(THIS_MODULE);
+	return ERR_PTR(ret);
+}
+
+/* Fail new IO and wait until every bio already in flight has completed. */
+static void nexus_drain_io(struct nexus_dev *nx)
+{
+	percpu_ref_kill(&nx->io_ref);
+	wait_for_completion(&nx->io_drained);
+	nexus_io_exit(nx);
+	percpu_ref_exit(&nx->io_ref);
+}
+
+/**
+ * nexus_destroy() - tear a nexus down
+ * @nx: the nexus
+ * @force: destroy even while the block device is open
+ * @extack: where to say why not
+ *
+ * The block device goes away first (openers get errors from then on), then
+ * in-flight IO drains, then the children are closed.  @nx itself is freed
+ * when the last opener lets go of the gendisk.
+ *
+ * Context: process, nexus_lock held.
+ */
+int nexus_destroy(struct nexus_dev *nx, bool force,
+		  struct netlink_ext_ack *extack)
+{
+	lockdep_assert_held(&nexus_lock);
+	if (atomic_read(&nx->open_count) && !force) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "the nexus is open; close it first or force");
+		return -EBUSY;
+	}
+
+	list_del(&nx->node);
+	spin_lock(&nx->state_lock);
+	WRITE_ONCE(nx->state, NEXUS_STATE_SHUTDOWN);
+	spin_unlock(&nx->state_lock);
+	del_gendisk(nx->disk);
+	nexus_drain_io(nx);
+	nexus_close_children(nx);
+	pr_info("%s: destroyed\n", nx->name);
+	nexus_event_nexus(nx, NEXUS_EVENT_NEXUS_DESTROYED);
+	put_disk(nx->disk);
+	module_put(THIS_MODULE);
+	return 0;
+}
+
+static int __init nexus_init(void)
+{
+	int ret;
+
+	ret = nexus_io_module_init();
+	if (ret)
+		return ret;
+	ret = nexus_nl_register();
+	if (ret) {
+		nexus_io_module_exit();
+		return ret;
+	}
+	pr_info("loaded, generic netlink family \"%s\" version %d\n",
+		NEXUS_GENL_NAME, NEXUS_GENL_VERSION);
+	return 0;
+}
+
+static void __exit nexus_exit(void)
+{
+	/* Every nexus holds a module reference, so none exists now. */
+	nexus_nl_unregister();
+	WARN_ON(!list_empty(&nexus_list));
+	nexus_io_module_exit();
+}
+
+module_init(nexus_init);
+module_exit(nexus_exit);
+
+MODULE_DESCRIPTION("nexus: mirroring block device over local and remote children");
+MODULE_AUTHOR("The nexus authors");
+MODULE_LICENSE("GPL");
+MODULE_ALIAS_GENL_FAMILY(NEXUS_GENL_NAME);

@@ -1,0 +1,415 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Generic netlink handlers of the "nexus" family.  Each handler validates
+ * everything before it changes anything, so a request that fails leaves the
+ * nexus as it was.  Errors are a negative errno plus an extack message and,
+ * where one attribute is at fault, a pointer to it.
+ */
+#include <linux/string.h>
+
+#include "nexus.h"
+#include "nexus_nl_gen.h"
+
+/* The nexus named by NEXUS_A_NAME.  Context: nexus_lock held. */
+static struct nexus_dev *nexus_nl_lookup(struct genl_info *info)
+{
+	struct nlattr *attr = info->attrs[NEXUS_A_NAME];
+	struct nexus_dev *nx;
+
+	if (GENL_REQ_ATTR_CHECK(info, NEXUS_A_NAME))
+		return ERR_PTR(-EINVAL);
+	nx = nexus_find(nla_data(attr));
+	if (!nx) {
+		NL_SET_BAD_ATTR(info->extack, attr);
+		NL_SET_ERR_MSG_MOD(info->extack, "no nexus with that name");
+		return ERR_PTR(-ENOENT);
+	}
+	return nx;
+}
+
+static u32 nexus_nl_flags(struct genl_info *info)
+{
+	struct nlattr *attr = info->attrs[NEXUS_A_FLAGS];
+
+	return attr ? nla_get_u32(attr) : 0;
+}
+
+static int nexus_nl_put_u64(struct sk_buff *skb, int attr, u64 value, int pad)
+{
+	return nla_put_u64_64bit(skb, attr, value, pad);
+}
+
+int nexus_nl_fill_child(struct sk_buff *skb, int attr, struct nexus_child *c)
+{
+	struct block_device *bdev = nexus_child_bdev(c);
+	struct nlattr *nest;
+
+	nest = nla_nest_start(skb, attr);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_string(skb, NEXUS_CHILD_A_PATH, c->path) ||
+	    nla_put_u32(skb, NEXUS_CHILD_A_SLOT, c->slot) ||
+	    nla_put_u32(skb, NEXUS_CHILD_A_STATE, READ_ONCE(c->state)) ||
+	    nla_put_u32(skb, NEXUS_CHILD_A_REASON, READ_ONCE(c->reason)) ||
+	    nexus_nl_put_u64(skb, NEXUS_CHILD_A_SIZE, bdev_nr_bytes(bdev),
+			     NEXUS_CHILD_A_PAD) ||
+	    nla_put_u32(skb, NEXUS_CHILD_A_MAJOR, MAJOR(bdev->bd_dev)) ||
+	    nla_put_u32(skb, NEXUS_CHILD_A_MINOR, MINOR(bdev->bd_dev)) ||
+	    nla_put(skb, NEXUS_CHILD_A_UUID, NEXUS_UUID_LEN, c->uuid) ||
+	    nexus_nl_put_u64(skb, NEXUS_CHILD_A_READS,
+			     atomic64_read(&c->reads), NEXUS_CHILD_A_PAD) ||
+	    nexus_nl_put_u64(skb, NEXUS_CHILD_A_WRITES,
+			     atomic64_read(&c->writes), NEXUS_CHILD_A_PAD) ||
+	    nexus_nl_put_u64(skb, NEXUS_CHILD_A_ERRORS,
+			     atomic64_read(&c->errors), NEXUS_CHILD_A_PAD)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int nexus_nl_fill_children(struct sk_buff *skb, struct nexus_dev *nx)
+{
+	struct nexus_child *c;
+	struct nlattr *nest;
+	unsigned int i;
+
+	nest = nla_nest_start(skb, NEXUS_A_CHILDREN);
+	if (!nest)
+		return -EMSGSIZE;
+	for (i = 0; (c = nexus_child_next(nx, &i)); i++) {
+		if (nexus_nl_fill_child(skb, NEXUS_A_CHILD, c)) {
+			nla_nest_cancel(skb, nest);
+			return -EMSGSIZE;
+		}
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/* Identity and state of @nx; also the head of every event. */
+static int nexus_nl_fill_identity(struct sk_buff *skb, struct nexus_dev *nx)
+{
+	if (nla_put_string(skb, NEXUS_A_NAME, nx->name) ||
+	    nla_put(skb, NEXUS_A_UUID, NEXUS_UUID_LEN, nx->uuid) ||
+	    nla_put_u32(skb, NEXUS_A_STATE, READ_ONCE(nx->state)))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/* Everything about @nx.  Context: nexus_lock held. */
+int nexus_nl_fill_nexus(struct sk_buff *skb, struct nexus_dev *nx)
+{
+	struct request_queue *q = nx->disk->queue;
+
+	if (nexus_nl_fill_identity(skb, nx) ||
+	    nexus_nl_put_u64(skb, NEXUS_A_SIZE,
+			     (u64)nx->sectors << SECTOR_SHIFT, NEXUS_A_PAD) ||
+	    nla_put_u32(skb, NEXUS_A_MAJOR, nx->disk->major) ||
+	    nla_put_u32(skb, NEXUS_A_MINOR, nx->disk->first_minor) ||
+	    nla_put_u32(skb, NEXUS_A_BLOCK_SIZE, queue_logical_block_size(q)) ||
+	    nla_put_u32(skb, NEXUS_A_OPEN_COUNT, atomic_read(&nx->open_count)) ||
+	    nla_put_u32(skb, NEXUS_A_REGION_SIZE, nx->region_size) ||
+	    nla_put_u32(skb, NEXUS_A_REBUILD_RATE, READ_ONCE(nx->rebuild_rate)))
+		return -EMSGSIZE;
+	return nexus_nl_fill_children(skb, nx);
+}
+
+/* Send @nx as the reply to a request.  Context: nexus_lock held. */
+static int nexus_nl_reply_nexus(struct genl_info *info, struct nexus_dev *nx)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &nexus_genl_family, 0,
+				info->genlhdr->cmd);
+	if (!hdr)
+		goto too_big;
+	if (nexus_nl_fill_nexus(msg, nx))
+		goto too_big;
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+
+too_big:
+	nlmsg_free(msg);
+	return -EMSGSIZE;
+}
+
+/* Build the event @event about @nx (and @c, if any) in a fresh skb. */
+struct sk_buff *nexus_nl_build_event(struct nexus_dev *nx,
+				     struct nexus_child *c,
+				     enum nexus_event_type event, u64 seq)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	if (!msg)
+		return NULL;
+	hdr = genlmsg_put(msg, 0, 0, &nexus_genl_family, 0, NEXUS_CMD_EVENT);
+	if (!hdr)
+		goto fail;
+	if (nla_put_u32(msg, NEXUS_A_EVENT, event) ||
+	    nexus_nl_put_u64(msg, NEXUS_A_SEQ, seq, NEXUS_A_PAD) ||
+	    nexus_nl_fill_identity(msg, nx))
+		goto fail;
+	if (c && nexus_nl_fill_child(msg, NEXUS_A_CHILD, c))
+		goto fail;
+	genlmsg_end(msg, hdr);
+	return msg;
+
+fail:
+	nlmsg_free(msg);
+	return NULL;
+}
+
+static int nexus_nl_parse_child_path(struct nlattr *nest, const char **path,
+				     struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[NEXUS_CHILD_A_MAX + 1];
+	int ret;
+
+	ret = nla_parse_nested(tb, NEXUS_CHILD_A_MAX, nest, nexus_child_policy,
+			       extack);
+	if (ret)
+		return ret;
+	if (!tb[NEXUS_CHILD_A_PATH] || !nla_len(tb[NEXUS_CHILD_A_PATH]) ||
+	    !*(char *)nla_data(tb[NEXUS_CHILD_A_PATH])) {
+		NL_SET_BAD_ATTR(extack, nest);
+		NL_SET_ERR_MSG_MOD(extack, "child has no device path");
+		return -EINVAL;
+	}
+	*path = nla_data(tb[NEXUS_CHILD_A_PATH]);
+	return 0;
+}
+
+static int nexus_nl_parse_children(struct genl_info *info,
+				   struct nexus_create_args *args)
+{
+	struct nlattr *nest, *children = info->attrs[NEXUS_A_CHILDREN];
+	int rem, ret;
+
+	nla_for_each_nested(nest, children, rem) {
+		if (args->nr_children == NEXUS_MAX_CHILDREN) {
+			NL_SET_BAD_ATTR(info->extack, nest);
+			NL_SET_ERR_MSG_MOD(info->extack,
+					   "too many children (at most 32)");
+			return -E2BIG;
+		}
+		ret = nexus_nl_parse_child_path(nest,
+						&args->paths[args->nr_children],
+						info->extack);
+		if (ret)
+			return ret;
+		args->nr_children++;
+	}
+	if (!args->nr_children) {
+		NL_SET_BAD_ATTR(info->extack, children);
+		NL_SET_ERR_MSG_MOD(info->extack, "a nexus needs at least one child");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int nexus_nl_parse_create(struct genl_info *info,
+				 struct nexus_create_args *args)
+{
+	struct nlattr **attrs = info->attrs;
+
+	if (GENL_REQ_ATTR_CHECK(info, NEXUS_A_NAME) ||
+	    GENL_REQ_ATTR_CHECK(info, NEXUS_A_CHILDREN))
+		return -EINVAL;
+	args->name = nla_data(attrs[NEXUS_A_NAME]);
+	if (!nexus_name_valid(args->name)) {
+		NL_SET_BAD_ATTR(info->extack, attrs[NEXUS_A_NAME]);
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "name must be 1-31 of A-Z a-z 0-9 . _ - and start with a letter or digit");
+		return -EINVAL;
+	}
+	if (attrs[NEXUS_A_UUID])
+		args->uuid = nla_data(attrs[NEXUS_A_UUID]);
+	if (attrs[NEXUS_A_SIZE]) {
+		args->size = nla_get_u64(attrs[NEXUS_A_SIZE]);
+		if (!args->size) {
+			NL_SET_BAD_ATTR(info->extack, attrs[NEXUS_A_SIZE]);
+			NL_SET_ERR_MSG_MOD(info->extack, "size must not be zero");
+			return -EINVAL;
+		}
+	}
+	if (attrs[NEXUS_A_REGION_SIZE]) {
+		args->region_size = nla_get_u32(attrs[NEXUS_A_REGION_SIZE]);
+		if (!is_power_of_2(args->region_size)) {
+			NL_SET_BAD_ATTR(info->extack, attrs[NEXUS_A_REGION_SIZE]);
+			NL_SET_ERR_MSG_MOD(info->extack,
+					   "region size must be a power of two");
+			return -EINVAL;
+		}
+	}
+	return nexus_nl_parse_children(info, args);
+}
+
+int nexus_nl_nexus_create_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nexus_create_args args = {};
+	struct nexus_dev *nx;
+	int ret;
+
+	ret = nexus_nl_parse_create(info, &args);
+	if (ret)
+		return ret;
+
+	mutex_lock(&nexus_lock);
+	nx = nexus_create(&args, info->extack);
+	ret = IS_ERR(nx) ? PTR_ERR(nx) : nexus_nl_reply_nexus(info, nx);
+	mutex_unlock(&nexus_lock);
+	return ret;
+}
+
+int nexus_nl_nexus_destroy_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nexus_dev *nx;
+	int ret;
+
+	mutex_lock(&nexus_lock);
+	nx = nexus_nl_lookup(info);
+	if (IS_ERR(nx))
+		ret = PTR_ERR(nx);
+	else
+		ret = nexus_destroy(nx, nexus_nl_flags(info) & NEXUS_F_FORCE,
+				    info->extack);
+	mutex_unlock(&nexus_lock);
+	return ret;
+}
+
+int nexus_nl_nexus_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nexus_dev *nx;
+	int ret;
+
+	mutex_lock(&nexus_lock);
+	nx = nexus_nl_lookup(info);
+	ret = IS_ERR(nx) ? PTR_ERR(nx) : nexus_nl_reply_nexus(info, nx);
+	mutex_unlock(&nexus_lock);
+	return ret;
+}
+
+/*
+ * Dump every nexus.  cb->args[0] counts the nexuses already sent, so a dump
+ * that spans several messages resumes after the last one that fitted.
+ */
+int nexus_nl_nexus_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	long skip = cb->args[0], idx = 0;
+	struct nexus_dev *nx;
+	void *hdr;
+
+	mutex_lock(&nexus_lock);
+	for (nx = NULL; (nx = nexus_next(nx)); idx++) {
+		if (idx < skip)
+			continue;
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, &nexus_genl_family,
+				  NLM_F_MULTI, NEXUS_CMD_NEXUS_GET);
+		if (!hdr)
+			break;
+		if (nexus_nl_fill_nexus(skb, nx)) {
+			genlmsg_cancel(skb, hdr);
+			break;
+		}
+		genlmsg_end(skb, hdr);
+	}
+	mutex_unlock(&nexus_lock);
+	cb->args[0] = idx;
+	return skb->len;
+}
+
+/* Attributes fixed at create time, refused by NEXUS_CMD_NEXUS_SET. */
+static const int nexus_immutable_attrs[] = {
+	NEXUS_A_UUID, NEXUS_A_SIZE, NEXUS_A_CHILDREN, NEXUS_A_CHILD,
+	NEXUS_A_REGION_SIZE, NEXUS_A_FLAGS,
+};
+
+int nexus_nl_nexus_set_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nexus_dev *nx;
+	unsigned int i;
+	int ret = 0;
+
+	for (i = 0; i < ARRAY_SIZE(nexus_immutable_attrs); i++) {
+		struct nlattr *attr = info->attrs[nexus_immutable_attrs[i]];
+
+		if (attr) {
+			NL_SET_BAD_ATTR(info->extack, attr);
+			NL_SET_ERR_MSG_MOD(info->extack,
+					   "this attribute cannot be changed");
+			return -EINVAL;
+		}
+	}
+
+	mutex_lock(&nexus_lock);
+	nx = nexus_nl_lookup(info);
+	if (IS_ERR(nx)) {
+		ret = PTR_ERR(nx);
+	} else if (info->attrs[NEXUS_A_REBUILD_RATE]) {
+		WRITE_ONCE(nx->rebuild_rate,
+			   nla_get_u32(info->attrs[NEXUS_A_REBUILD_RATE]));
+	}
+	mutex_unlock(&nexus_lock);
+	return ret;
+}
+
+static int nexus_nl_not_yet(struct genl_info *info)
+{
+	NL_SET_ERR_MSG_MOD(info->extack,
+			   "this command is not implemented yet");
+	return -EOPNOTSUPP;
+}
+
+int nexus_nl_child_add_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return nexus_nl_not_yet(info);
+}
+
+int nexus_nl_child_remove_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return nexus_nl_not_yet(info);
+}
+
+int nexus_nl_child_fault_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return nexus_nl_not_yet(info);
+}
+
+int nexus_nl_child_offline_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return nexus_nl_not_yet(info);
+}
+
+int nexus_nl_child_online_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return nexus_nl_not_yet(info);
+}
+
+int nexus_nl_rebuild_start_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return nexus_nl_not_yet(info);
+}
+
+int nexus_nl_rebuild_stop_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return nexus_nl_not_yet(info);
+}
+
+int nexus_nl_rebuild_pause_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return nexus_nl_not_yet(info);
+}
+
+int nexus_nl_rebuild_resume_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return nexus_nl_not_yet(info);
+}
