@@ -1,0 +1,53 @@
+# nexus: top-level build.
+#   make            the kernel module and every userspace binary
+#   make check      every test: unit (ASan+UBSan), kernel style, VM (std and debug kernel)
+#   make demo       the main job end to end in a VM
+#   make bench      the benchmarks in bench/ (a VM run; prints figures and ratios)
+#   make install    module (via kbuild) and binaries under $(PREFIX)
+
+KVER ?= $(shell ls /lib/modules 2>/dev/null | sort -V | tail -1)
+KDIR ?= /lib/modules/$(KVER)/build
+PREFIX ?= /usr/local
+
+.PHONY: all module agent check check-unit check-kernel check-vm check-vm-debug \
+	demo bench install clean
+
+all: module agent
+
+module:
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/kmod modules
+
+agent:
+	$(MAKE) -C agent
+
+# The whole suite; tools/check-all prints the summed "N passed, N failed".
+check: agent
+	tools/check-all
+
+check-unit:
+	$(MAKE) -C tests/unit check
+
+check-kernel:
+	tools/kbuild-check.sh $(KDIR)
+
+check-vm: agent
+	tests/vm/run --kernel std
+
+check-vm-debug: agent
+	tests/vm/run --kernel debug $(DEBUG_TESTS)
+
+demo: agent
+	tests/vm/run --show tests/vm/demo.sh
+
+bench: agent
+	bench/run
+
+install: all
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/kmod modules_install
+	install -D -m 0755 agent/mayastor-client $(DESTDIR)$(PREFIX)/sbin/mayastor-client
+	install -D -m 0644 uapi/linux/nexus.h $(DESTDIR)$(PREFIX)/include/linux/nexus.h
+
+clean:
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/kmod clean || true
+	$(MAKE) -C agent clean
+	$(MAKE) -C tests/unit clean
