@@ -17,6 +17,9 @@ _lib_test_prelude() {
 }
 
 _lib_err() {
+	# With errtrace a failure is reported again by every function it
+	# returns through: show the command, not each `return`.
+	[[ $4 == return* ]] && return
 	echo "ERROR: ${2##*/}:$3: '$4' exited $1" >&2
 }
 
@@ -236,7 +239,7 @@ nvmet_unexport() {
 # nvme_connect_tcp NQN [ADDR] [SVCID]: connect and print the namespace's
 # block device (/dev/nvmeXnY).
 nvme_connect_tcp() {
-	local nqn=$1 addr=${2:-127.0.0.1} svcid=${3:-4420} c
+	local nqn=$1 addr=${2:-127.0.0.1} svcid=${3:-4420}
 	load_mod nvme_tcp
 	nvme connect -t tcp -a "$addr" -s "$svcid" -n "$nqn" >&2
 	wait_for "_nvme_ns_of '$nqn' >/dev/null" 20
@@ -244,12 +247,14 @@ nvme_connect_tcp() {
 	_nvme_ns_of "$nqn"
 }
 
+# _nvme_ns_of NQN: the block device of a namespace of NQN. With native NVMe
+# multipath (Debian's default) it hangs off the subsystem (nvme-subsys0/
+# nvme0n1) and the controller only has the hidden path device nvme0c0n1.
 _nvme_ns_of() {
-	local c ns
-	for c in /sys/class/nvme/nvme*; do
-		[ "$(cat "$c/subsysnqn" 2>/dev/null)" = "$1" ] || continue
-		for ns in "$c"/nvme*n*; do
-			[ -e "$ns" ] || continue
+	local d ns
+	for d in /sys/class/nvme-subsystem/* /sys/class/nvme/*; do
+		[ "$(cat "$d/subsysnqn" 2>/dev/null)" = "$1" ] || continue
+		for ns in "$d"/nvme*n*; do
 			[ -b "/dev/${ns##*/}" ] && { echo "/dev/${ns##*/}"; return 0; }
 		done
 	done
