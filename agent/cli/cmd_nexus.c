@@ -1,0 +1,354 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* mayastor-client nexus ...: create, destroy, inspect and change nexuses. */
+#include <errno.h>
+#include <string.h>
+
+#include "cli.h"
+#include "size.h"
+
+/* ---- create --------------------------------------------------------- */
+
+struct create_args {
+	const char *name;
+	char **children;
+	int n_children;
+	const char *size;
+	const char *uuid;
+};
+
+static int check_children(struct cli_ctx *ctx, char **children, int n)
+{
+	if (n > NEXUS_MAX_CHILDREN)
+		return cli_usage_error(ctx, "too many children (at most %d)",
+				       NEXUS_MAX_CHILDREN);
+	for (int i = 0; i < n; i++) {
+		if (cli_check_child(ctx, children[i]))
+			return 1;
+		for (int j = 0; j < i; j++)
+			if (strcmp(children[i], children[j]) == 0)
+				return cli_usage_error(ctx, "child '%s' given twice",
+						       children[i]);
+	}
+	return 0;
+}
+
+/* Everything but the children's paths, which need resolving first. */
+static int fill_request(struct cli_ctx *ctx, const struct create_args *a,
+			struct nexus_create_req *req)
+{
+	const char *why;
+
+	nexus_create_req_init(req, a->name);	/* name checked already */
+	if (a->size) {
+		why = size_parse(a->size, &req->size);
+		if (why)
+			return cli_usage_error(ctx, "invalid --size '%s': %s", a->size, why);
+		req->size_present = true;
+	}
+	if (a->uuid) {
+		if (nexus_uuid_parse(a->uuid, &req->uuid))
+			return cli_usage_error(ctx, "invalid --uuid '%s': expected the "
+					       "36-character form, like "
+					       "123e4567-e89b-12d3-a456-426614174000",
+					       a->uuid);
+		req->uuid_present = true;
+	}
+	return 0;
+}
+
+static int parse_create(struct cli_ctx *ctx, int argc, char **argv,
+			struct cli_args *args, struct create_args *a)
+{
+	const struct cli_option opts[] = {
+		{ .name = "size", .value = &a->size },
+		{ .name = "uuid", .value = &a->uuid },
+		{ 0 },
+	};
+
+	if (cli_parse(ctx, argc, argv, opts, args) ||
+	    cli_expect(ctx, args, 1, -1, "NAME and CHILD") ||
+	    cli_check_name(ctx, args->pos[0]))
+		return 1;
+	a->name = args->pos[0];
+	cli_what_add(ctx, a->name);
+	if (cli_expect(ctx, args, 2, -1, "CHILD (a nexus needs at least one)"))
+		return 1;
+	a->children = args->pos + 1;
+	a->n_children = args->n_pos - 1;
+	return check_children(ctx, a->children, a->n_children);
+}
+
+static void release_targets(struct child_target *t, int n)
+{
+	for (int i = 0; i < n; i++)
+		child_target_release(&t[i]);
+}
+
+/* The user's name for the child the kernel pointed at, with its path. */
+static const char *blamed_child(struct cli_ctx *ctx, const struct create_args *a,
+				const struct child_target *t, char *buf, size_t size)
+{
+	const char *path = nexus_last_error_child(ctx->h);
+
+	for (int i = 0; path && i < a->n_children; i++)
+		if (strcmp(t[i].path, path) == 0)
+			return cli_child_label(a->children[i], path, buf, size);
+	return path;
+}
+
+static int report_created(struct cli_ctx *ctx, const struct create_args *a,
+			  const struct child_target *t)
+{
+	char label[600];
+
+	if (ctx->format == OUTPUT_JSON) {
+		struct nexus_info info;
+		int err = nexus_get(ctx->h, a->name, &info);
+
+		if (err)
+			return cli_report(ctx, "created", a->name, NULL, NULL);
+		err = render_nexus_show(ctx->out, OUTPUT_JSON, &info);
+		nexus_info_free(&info);
+		return cli_output_done(ctx, err);
+	}
+	for (int i = 0; i < a->n_children; i++)
+		if (t[i].via_loop)
+			fprintf(ctx->out, "attached %s\n",
+				cli_child_label(a->children[i], t[i].path, label,
+						sizeof(label)));
+	fprintf(ctx->out, "created nexus %s (/dev/%s)\n", a->name, a->name);
+	return cli_output_done(ctx, 0);
+}
+
+/* Attaches every child, asks the kernel, then lets go of the loop fds. */
+static int create_with_children(struct cli_ctx *ctx, const struct create_args *a,
+				struct nexus_create_req *req)
+{
+	struct child_target t[NEXUS_MAX_CHILDREN];
+	char label[600];
+	int n = 0, rc = 0, err;
+
+	for (; n < a->n_children && !rc; n++) {
+		rc = cli_attach_child(ctx, a->children[n], &t[n]);
+		if (!rc && nexus_create_req_add_child(req, t[n].path))
+			rc = cli_error(ctx, "out of memory");
+	}
+	if (!rc) {
+		err = nexus_create(ctx->h, req);
+		if (err)
+			rc = cli_nexus_error(ctx, err, blamed_child(ctx, a, t, label,
+								    sizeof(label)));
+		else
+			rc = report_created(ctx, a, t);
+	}
+	/* The nexus holds its children now (or autoclear drops the loops). */
+	release_targets(t, n);
+	return rc;
+}
+
+static int nexus_create_cmd(struct cli_ctx *ctx, int argc, char **argv)
+{
+	struct create_args a = { 0 };
+	struct nexus_create_req req = { 0 };
+	struct cli_args args;
+	int rc;
+
+	rc = parse_create(ctx, argc, argv, &args, &a);
+	if (!rc)
+		rc = fill_request(ctx, &a, &req);
+	if (!rc)
+		rc = cli_connect(ctx);
+	if (!rc)
+		rc = create_with_children(ctx, &a, &req);
+	nexus_create_req_free(&req);
+	return rc;
+}
+
+/* ---- destroy -------------------------------------------------------- */
+
+static int nexus_destroy_cmd(struct cli_ctx *ctx, int argc, char **argv)
+{
+	bool force = false;
+	const struct cli_option opts[] = { { .name = "force", .flag = &force }, { 0 } };
+	const char *name;
+	int err;
+
+	if (cli_parse_name(ctx, argc, argv, opts, &name) || cli_connect(ctx))
+		return 1;
+	err = nexus_destroy(ctx->h, name, force ? NEXUS_F_FORCE : 0);
+	if (err)
+		return cli_nexus_error(ctx, err, NULL);
+	return cli_report(ctx, "destroyed", name, NULL, NULL);
+}
+
+/* ---- list, children, show ------------------------------------------- */
+
+static int nexus_list_cmd(struct cli_ctx *ctx, int argc, char **argv)
+{
+	struct nexus_list list;
+	struct cli_args args;
+	int err;
+
+	if (cli_parse(ctx, argc, argv, NULL, &args) ||
+	    cli_expect(ctx, &args, 0, 0, "") || cli_connect(ctx))
+		return 1;
+	err = nexus_list(ctx->h, &list);
+	if (err)
+		return cli_nexus_error(ctx, err, NULL);
+	err = render_nexus_list(ctx->out, ctx->format, &list);
+	nexus_list_free(&list);
+	return cli_output_done(ctx, err);
+}
+
+typedef int (*nexus_render_fn)(FILE *f, enum output_format fmt,
+			       const struct nexus_info *nexus);
+
+static int get_and_render(struct cli_ctx *ctx, int argc, char **argv,
+			  nexus_render_fn render)
+{
+	struct nexus_info info;
+	const char *name;
+	int err;
+
+	if (cli_parse_name(ctx, argc, argv, NULL, &name) || cli_connect(ctx))
+		return 1;
+	err = nexus_get(ctx->h, name, &info);
+	if (err)
+		return cli_nexus_error(ctx, err, NULL);
+	err = render(ctx->out, ctx->format, &info);
+	nexus_info_free(&info);
+	return cli_output_done(ctx, err);
+}
+
+static int nexus_children_cmd(struct cli_ctx *ctx, int argc, char **argv)
+{
+	return get_and_render(ctx, argc, argv, render_nexus_children);
+}
+
+static int nexus_show_cmd(struct cli_ctx *ctx, int argc, char **argv)
+{
+	return get_and_render(ctx, argc, argv, render_nexus_show);
+}
+
+/* ---- add, remove ---------------------------------------------------- */
+
+static int nexus_add_cmd(struct cli_ctx *ctx, int argc, char **argv)
+{
+	bool norebuild = false;
+	const struct cli_option opts[] = {
+		{ .name = "norebuild", .flag = &norebuild }, { 0 },
+	};
+	struct child_target t;
+	const char *name, *child;
+	char label[600];
+	int err, rc;
+
+	if (cli_parse_name_child(ctx, argc, argv, opts, &name, &child) ||
+	    cli_connect(ctx) || cli_attach_child(ctx, child, &t))
+		return 1;
+	err = nexus_child_add(ctx->h, name, t.path, norebuild ? NEXUS_F_NOREBUILD : 0);
+	if (err)
+		rc = cli_nexus_error(ctx, err, cli_child_label(child, t.path, label,
+							       sizeof(label)));
+	else
+		rc = cli_report(ctx, "added", name, child, t.path);
+	child_target_release(&t);
+	return rc;
+}
+
+static int nexus_remove_cmd(struct cli_ctx *ctx, int argc, char **argv)
+{
+	bool force = false;
+	const struct cli_option opts[] = { { .name = "force", .flag = &force }, { 0 } };
+	struct child_target t;
+	const char *name, *child;
+	char label[600];
+	int err;
+
+	if (cli_parse_name_child(ctx, argc, argv, opts, &name, &child) ||
+	    cli_find_child(ctx, child, &t) || cli_connect(ctx))
+		return 1;
+	err = nexus_child_remove(ctx->h, name, t.path, force ? NEXUS_F_FORCE : 0);
+	if (err)
+		return cli_nexus_error(ctx, err, cli_child_label(child, t.path, label,
+								 sizeof(label)));
+	return cli_report(ctx, "removed", name, child, t.path);
+}
+
+/* ---- set ------------------------------------------------------------ */
+
+static int nexus_set_cmd(struct cli_ctx *ctx, int argc, char **argv)
+{
+	const char *rate = NULL;
+	const struct cli_option opts[] = { { .name = "rebuild-rate", .value = &rate }, { 0 } };
+	struct nexus_set_req req = { 0 };
+	const char *name, *why;
+	int err;
+
+	if (cli_parse_name(ctx, argc, argv, opts, &name))
+		return 1;
+	if (!rate)
+		return cli_usage_error(ctx, "nothing to set (give --rebuild-rate MiB/s)");
+	why = u32_parse(rate, &req.rebuild_rate);
+	if (why)
+		return cli_usage_error(ctx, "invalid --rebuild-rate '%s': %s", rate, why);
+	req.rebuild_rate_present = true;
+	if (cli_connect(ctx))
+		return 1;
+	err = nexus_set(ctx->h, name, &req);
+	if (err)
+		return cli_nexus_error(ctx, err, NULL);
+	return cli_report(ctx, "changed", name, NULL, NULL);
+}
+
+/* ---- the table ------------------------------------------------------ */
+
+static const struct cli_command nexus_commands[] = {
+	{ "create", nexus_create_cmd, "NAME [--size SIZE] [--uuid UUID] CHILD...",
+	  "Create nexus NAME mirroring its writes to every CHILD",
+	  "The block device appears as /dev/NAME.  NAME is 1-31 characters of\n"
+	  "A-Z a-z 0-9 . _ -.\n\n"
+	  "Options:\n"
+	  "  --size SIZE   size of the nexus; default: what the smallest child\n"
+	  "                holds after its metadata.  A plain number is MiB\n"
+	  "                (--size 10 is 10 MiB); suffixes K M G T or KiB MiB GiB\n"
+	  "                TiB are powers of 1024, B is bytes.\n"
+	  "  --uuid UUID   identity of the nexus (36-character form); default:\n"
+	  "                chosen by the kernel.\n\n"
+	  "Files are attached to loop devices, which go away by themselves when\n"
+	  "the nexus is destroyed or creation fails.\n\n" CLI_CHILD_HELP },
+	{ "destroy", nexus_destroy_cmd, "NAME [--force]",
+	  "Destroy nexus NAME, leaving the data on its children",
+	  "Options:\n"
+	  "  --force   destroy even while /dev/NAME is open (its IO fails).\n" },
+	{ "list", nexus_list_cmd, "[-o json]",
+	  "List every nexus",
+	  "Columns: NAME UUID SIZE STATE CHILDREN DEVICE.  With -o json: an\n"
+	  "array of nexus objects (see docs/cli.md).\n" },
+	{ "children", nexus_children_cmd, "NAME [-o json]",
+	  "List the children of nexus NAME",
+	  "Columns: PATH STATE REASON SIZE READS WRITES ERRORS REBUILD%.  PATH\n"
+	  "is the device the kernel opened (/dev/loopN for a file).\n" },
+	{ "show", nexus_show_cmd, "NAME [-o json]",
+	  "Show every property of nexus NAME and its children", "" },
+	{ "add", nexus_add_cmd, "NAME CHILD [--norebuild]",
+	  "Add CHILD to nexus NAME and rebuild it from the healthy children",
+	  "Options:\n"
+	  "  --norebuild   add the child out of sync without starting a rebuild\n"
+	  "                (start one later with 'rebuild start').\n\n" CLI_CHILD_HELP },
+	{ "remove", nexus_remove_cmd, "NAME CHILD [--force]",
+	  "Remove CHILD from nexus NAME",
+	  "Options:\n"
+	  "  --force   remove even the last healthy child.\n\n" CLI_CHILD_HELP },
+	{ "set", nexus_set_cmd, "NAME --rebuild-rate MiB/s",
+	  "Change a property of nexus NAME",
+	  "Options:\n"
+	  "  --rebuild-rate N   copy at most N MiB/s per rebuild; 0 is unlimited.\n" },
+	{ 0 },
+};
+
+const struct cli_object cli_nexus_object = {
+	.name = "nexus",
+	.summary = "create, destroy, list and inspect nexus devices",
+	.commands = nexus_commands,
+};

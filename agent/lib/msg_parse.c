@@ -1,0 +1,305 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Parsing nexus replies, events and acks: pure, no socket. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <linux/netlink.h>
+#include <netlink/attr.h>
+#include <netlink/genl/genl.h>
+
+#include "nexus_msg.h"
+
+/*
+ * Attributes newer than this build are ignored by nla_parse() (type > max),
+ * so a newer kernel still talks to an older agent.
+ */
+static struct nla_policy nexus_policy[NEXUS_A_MAX + 1] = {
+	[NEXUS_A_NAME] = { .type = NLA_STRING },
+	[NEXUS_A_UUID] = { .type = NLA_UNSPEC, .minlen = NEXUS_UUID_LEN },
+	[NEXUS_A_SIZE] = { .type = NLA_U64 },
+	[NEXUS_A_STATE] = { .type = NLA_U32 },
+	[NEXUS_A_FLAGS] = { .type = NLA_U32 },
+	[NEXUS_A_CHILDREN] = { .type = NLA_NESTED },
+	[NEXUS_A_CHILD] = { .type = NLA_NESTED },
+	[NEXUS_A_MAJOR] = { .type = NLA_U32 },
+	[NEXUS_A_MINOR] = { .type = NLA_U32 },
+	[NEXUS_A_BLOCK_SIZE] = { .type = NLA_U32 },
+	[NEXUS_A_OPEN_COUNT] = { .type = NLA_U32 },
+	[NEXUS_A_REGION_SIZE] = { .type = NLA_U32 },
+	[NEXUS_A_REBUILD_RATE] = { .type = NLA_U32 },
+	[NEXUS_A_EVENT] = { .type = NLA_U32 },
+	[NEXUS_A_SEQ] = { .type = NLA_U64 },
+};
+
+static struct nla_policy child_policy[NEXUS_CHILD_A_MAX + 1] = {
+	[NEXUS_CHILD_A_PATH] = { .type = NLA_STRING },
+	[NEXUS_CHILD_A_SLOT] = { .type = NLA_U32 },
+	[NEXUS_CHILD_A_STATE] = { .type = NLA_U32 },
+	[NEXUS_CHILD_A_REASON] = { .type = NLA_U32 },
+	[NEXUS_CHILD_A_SIZE] = { .type = NLA_U64 },
+	[NEXUS_CHILD_A_MAJOR] = { .type = NLA_U32 },
+	[NEXUS_CHILD_A_MINOR] = { .type = NLA_U32 },
+	[NEXUS_CHILD_A_UUID] = { .type = NLA_UNSPEC, .minlen = NEXUS_UUID_LEN },
+	[NEXUS_CHILD_A_READS] = { .type = NLA_U64 },
+	[NEXUS_CHILD_A_WRITES] = { .type = NLA_U64 },
+	[NEXUS_CHILD_A_ERRORS] = { .type = NLA_U64 },
+	[NEXUS_CHILD_A_REBUILD] = { .type = NLA_NESTED },
+};
+
+static struct nla_policy rebuild_policy[NEXUS_REBUILD_A_MAX + 1] = {
+	[NEXUS_REBUILD_A_STATE] = { .type = NLA_U32 },
+	[NEXUS_REBUILD_A_DONE] = { .type = NLA_U64 },
+	[NEXUS_REBUILD_A_TOTAL] = { .type = NLA_U64 },
+	[NEXUS_REBUILD_A_RATE] = { .type = NLA_U64 },
+	[NEXUS_REBUILD_A_SOURCE] = { .type = NLA_U32 },
+};
+
+/* Copies a string attribute; an over-long one is a protocol error. */
+static int get_string(const struct nlattr *nla, char *buf, size_t size)
+{
+	size_t len = strnlen(nla_data(nla), nla_len(nla));
+
+	if (len == 0 || len >= size)
+		return -EPROTO;
+	memcpy(buf, nla_data(nla), len);
+	buf[len] = '\0';
+	return 0;
+}
+
+static void get_uuid(const struct nlattr *nla, struct nexus_uuid *uuid)
+{
+	memcpy(uuid->bytes, nla_data(nla), NEXUS_UUID_LEN);
+}
+
+#define GET_U32(tb, attr, dst, present) \
+	do { if ((tb)[attr]) { (dst) = nla_get_u32((tb)[attr]); (present) = true; } } while (0)
+#define GET_U64(tb, attr, dst, present) \
+	do { if ((tb)[attr]) { (dst) = nla_get_u64((tb)[attr]); (present) = true; } } while (0)
+
+static int parse_rebuild(struct nlattr *nest, struct nexus_rebuild_info *out)
+{
+	struct nlattr *tb[NEXUS_REBUILD_A_MAX + 1];
+	uint32_t state = 0;
+
+	if (nla_parse_nested(tb, NEXUS_REBUILD_A_MAX, nest, rebuild_policy) < 0)
+		return -EPROTO;
+	GET_U32(tb, NEXUS_REBUILD_A_STATE, state, out->state_present);
+	out->state = state;
+	GET_U64(tb, NEXUS_REBUILD_A_DONE, out->done, out->done_present);
+	GET_U64(tb, NEXUS_REBUILD_A_TOTAL, out->total, out->total_present);
+	GET_U64(tb, NEXUS_REBUILD_A_RATE, out->rate, out->rate_present);
+	GET_U32(tb, NEXUS_REBUILD_A_SOURCE, out->source, out->source_present);
+	return 0;
+}
+
+static int parse_child(struct nlattr *nest, struct nexus_child_info *out)
+{
+	struct nlattr *tb[NEXUS_CHILD_A_MAX + 1];
+	uint32_t state = 0, reason = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (nla_parse_nested(tb, NEXUS_CHILD_A_MAX, nest, child_policy) < 0)
+		return -EPROTO;
+	if (!tb[NEXUS_CHILD_A_PATH] ||
+	    get_string(tb[NEXUS_CHILD_A_PATH], out->path, sizeof(out->path)))
+		return -EPROTO;
+	GET_U32(tb, NEXUS_CHILD_A_SLOT, out->slot, out->slot_present);
+	GET_U32(tb, NEXUS_CHILD_A_STATE, state, out->state_present);
+	out->state = state;
+	GET_U32(tb, NEXUS_CHILD_A_REASON, reason, out->reason_present);
+	out->reason = reason;
+	GET_U64(tb, NEXUS_CHILD_A_SIZE, out->size, out->size_present);
+	GET_U32(tb, NEXUS_CHILD_A_MAJOR, out->major, out->major_present);
+	GET_U32(tb, NEXUS_CHILD_A_MINOR, out->minor, out->minor_present);
+	if (tb[NEXUS_CHILD_A_UUID]) {
+		get_uuid(tb[NEXUS_CHILD_A_UUID], &out->uuid);
+		out->uuid_present = true;
+	}
+	GET_U64(tb, NEXUS_CHILD_A_READS, out->reads, out->reads_present);
+	GET_U64(tb, NEXUS_CHILD_A_WRITES, out->writes, out->writes_present);
+	GET_U64(tb, NEXUS_CHILD_A_ERRORS, out->errors, out->errors_present);
+	if (tb[NEXUS_CHILD_A_REBUILD]) {
+		if (parse_rebuild(tb[NEXUS_CHILD_A_REBUILD], &out->rebuild))
+			return -EPROTO;
+		out->rebuild_present = true;
+	}
+	return 0;
+}
+
+static size_t count_children(struct nlattr *children)
+{
+	struct nlattr *nla;
+	size_t n = 0;
+	int rem;
+
+	nla_for_each_nested(nla, children, rem)
+		if (nla_type(nla) == NEXUS_A_CHILD)
+			n++;
+	return n;
+}
+
+static int parse_children(struct nlattr *children, struct nexus_info *out)
+{
+	size_t n = count_children(children);
+	struct nlattr *nla;
+	int rem, err;
+
+	if (n == 0)
+		return 0;
+	out->children = calloc(n, sizeof(*out->children));
+	if (!out->children)
+		return -ENOMEM;
+	nla_for_each_nested(nla, children, rem) {
+		if (nla_type(nla) != NEXUS_A_CHILD)
+			continue;
+		err = parse_child(nla, &out->children[out->n_children]);
+		if (err)
+			return err;
+		out->n_children++;
+	}
+	return 0;
+}
+
+static int parse_top(const struct nlmsghdr *nlh, struct nlattr **tb)
+{
+	if (genlmsg_parse((struct nlmsghdr *)nlh, 0, tb, NEXUS_A_MAX,
+			  nexus_policy) < 0)
+		return -EPROTO;
+	return 0;
+}
+
+static int fill_nexus(struct nlattr **tb, struct nexus_info *out)
+{
+	uint32_t state = 0;
+
+	if (!tb[NEXUS_A_NAME] ||
+	    get_string(tb[NEXUS_A_NAME], out->name, sizeof(out->name)))
+		return -EPROTO;
+	if (tb[NEXUS_A_UUID]) {
+		get_uuid(tb[NEXUS_A_UUID], &out->uuid);
+		out->uuid_present = true;
+	}
+	GET_U64(tb, NEXUS_A_SIZE, out->size, out->size_present);
+	GET_U32(tb, NEXUS_A_STATE, state, out->state_present);
+	out->state = state;
+	GET_U32(tb, NEXUS_A_MAJOR, out->major, out->major_present);
+	GET_U32(tb, NEXUS_A_MINOR, out->minor, out->minor_present);
+	GET_U32(tb, NEXUS_A_BLOCK_SIZE, out->block_size, out->block_size_present);
+	GET_U32(tb, NEXUS_A_OPEN_COUNT, out->open_count, out->open_count_present);
+	GET_U32(tb, NEXUS_A_REGION_SIZE, out->region_size, out->region_size_present);
+	GET_U32(tb, NEXUS_A_REBUILD_RATE, out->rebuild_rate, out->rebuild_rate_present);
+	return tb[NEXUS_A_CHILDREN] ? parse_children(tb[NEXUS_A_CHILDREN], out) : 0;
+}
+
+int nexus_parse_nexus(const struct nlmsghdr *nlh, struct nexus_info *out)
+{
+	struct nlattr *tb[NEXUS_A_MAX + 1];
+	int err;
+
+	memset(out, 0, sizeof(*out));
+	err = parse_top(nlh, tb);
+	if (!err)
+		err = fill_nexus(tb, out);
+	if (err)
+		nexus_info_free(out);
+	return err;
+}
+
+static int fill_event(struct nlattr **tb, struct nexus_event *out)
+{
+	uint32_t state = 0;
+
+	if (!tb[NEXUS_A_EVENT] || !tb[NEXUS_A_NAME] ||
+	    get_string(tb[NEXUS_A_NAME], out->name, sizeof(out->name)))
+		return -EPROTO;
+	out->type = nla_get_u32(tb[NEXUS_A_EVENT]);
+	GET_U64(tb, NEXUS_A_SEQ, out->seq, out->seq_present);
+	if (tb[NEXUS_A_UUID]) {
+		get_uuid(tb[NEXUS_A_UUID], &out->uuid);
+		out->uuid_present = true;
+	}
+	GET_U32(tb, NEXUS_A_STATE, state, out->state_present);
+	out->state = state;
+	if (tb[NEXUS_A_CHILD]) {
+		if (parse_child(tb[NEXUS_A_CHILD], &out->child))
+			return -EPROTO;
+		out->child_present = true;
+	}
+	return 0;
+}
+
+int nexus_parse_event(const struct nlmsghdr *nlh, struct nexus_event *out)
+{
+	struct nlattr *tb[NEXUS_A_MAX + 1];
+	int err;
+
+	memset(out, 0, sizeof(*out));
+	err = parse_top(nlh, tb);
+	if (!err)
+		err = fill_event(tb, out);
+	if (err)
+		nexus_event_free(out);
+	return err;
+}
+
+static void parse_ack_tlvs(const void *data, int len, struct nexus_ack *out)
+{
+	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
+
+	if (len <= 0 || nla_parse(tb, NLMSGERR_ATTR_MAX, (struct nlattr *)data,
+				  len, NULL) < 0)
+		return;
+	if (tb[NLMSGERR_ATTR_MSG])
+		nla_strlcpy(out->msg, tb[NLMSGERR_ATTR_MSG], sizeof(out->msg));
+	if (tb[NLMSGERR_ATTR_OFFS] && nla_len(tb[NLMSGERR_ATTR_OFFS]) >= 4) {
+		out->offset = nla_get_u32(tb[NLMSGERR_ATTR_OFFS]);
+		out->offset_present = true;
+	}
+}
+
+/* Extack TLVs follow the nlmsgerr and, unless capped, the echoed request. */
+static int parse_error(const struct nlmsghdr *nlh, struct nexus_ack *out)
+{
+	const struct nlmsgerr *err = NLMSG_DATA(nlh);
+	size_t payload = nlh->nlmsg_len - NLMSG_HDRLEN;
+	size_t tlv_off = sizeof(*err);
+
+	if (nlh->nlmsg_len < NLMSG_HDRLEN || payload < sizeof(*err))
+		return -EPROTO;
+	out->error = err->error > 0 ? -err->error : err->error;
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+		tlv_off += NLMSG_ALIGN(err->msg.nlmsg_len) - NLMSG_HDRLEN;
+	if ((nlh->nlmsg_flags & NLM_F_ACK_TLVS) && tlv_off < payload)
+		parse_ack_tlvs((const char *)err + tlv_off,
+			       (int)(payload - tlv_off), out);
+	return 0;
+}
+
+/* A dump ends with NLMSG_DONE: an int error, then extack TLVs. */
+static int parse_done(const struct nlmsghdr *nlh, struct nexus_ack *out)
+{
+	size_t payload = nlh->nlmsg_len - NLMSG_HDRLEN;
+	int error;
+
+	if (nlh->nlmsg_len < NLMSG_HDRLEN)
+		return -EPROTO;
+	if (payload < sizeof(int))
+		return 0;	/* an old kernel's bare DONE: success */
+	memcpy(&error, NLMSG_DATA(nlh), sizeof(error));
+	out->error = error > 0 ? -error : error;
+	if (nlh->nlmsg_flags & NLM_F_ACK_TLVS)
+		parse_ack_tlvs((const char *)NLMSG_DATA(nlh) + NLMSG_ALIGN(sizeof(int)),
+			       (int)(payload - NLMSG_ALIGN(sizeof(int))), out);
+	return 0;
+}
+
+int nexus_parse_ack(const struct nlmsghdr *nlh, struct nexus_ack *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (nlh->nlmsg_type == NLMSG_ERROR)
+		return parse_error(nlh, out);
+	if (nlh->nlmsg_type == NLMSG_DONE)
+		return parse_done(nlh, out);
+	return -EPROTO;
+}
