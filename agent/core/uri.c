@@ -134,7 +134,8 @@ static const char *parse_authority(char *auth, struct child_uri *out)
 			port = end + 2;
 		else if (end[1])
 			return "junk after ']'";
-		end[1] = '\0';
+		*end = '\0';
+		auth++;		/* the host is the address inside the brackets */
 	} else {
 		port = strchr(auth, ':');
 		if (port)

@@ -1,0 +1,371 @@
+/* libnexus message building and reply parsing, without a kernel. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include <linux/netlink.h>
+#include <netlink/attr.h>
+#include <netlink/genl/genl.h>
+
+#include "nexus_msg.h"
+
+#define FAMILY 42
+
+static struct nlattr *attrs_of(struct nl_msg *msg, struct nlattr **tb)
+{
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+
+	assert_int_equal(genlmsg_parse(nlh, 0, tb, NEXUS_A_MAX, NULL), 0);
+	return tb[0];
+}
+
+static uint8_t cmd_of(struct nl_msg *msg)
+{
+	return ((struct genlmsghdr *)nlmsg_data(nlmsg_hdr(msg)))->cmd;
+}
+
+static const char *child_path_of(struct nlattr *child)
+{
+	struct nlattr *tb[NEXUS_CHILD_A_MAX + 1];
+
+	assert_int_equal(nla_parse_nested(tb, NEXUS_CHILD_A_MAX, child, NULL), 0);
+	assert_non_null(tb[NEXUS_CHILD_A_PATH]);
+	return nla_get_string(tb[NEXUS_CHILD_A_PATH]);
+}
+
+static void build_create(void **state)
+{
+	struct nexus_create_req req;
+	struct nlattr *tb[NEXUS_A_MAX + 1], *nla;
+	struct nl_msg *msg;
+	const char *paths[2];
+	int n = 0, rem;
+
+	(void)state;
+	nexus_create_req_init(&req, "nx0");
+	nexus_create_req_add_child(&req, "/dev/loop1");
+	nexus_create_req_add_child(&req, "/dev/loop2");
+	req.size = 96ULL << 20;
+	req.size_present = true;
+	nexus_uuid_parse("123e4567-e89b-12d3-a456-426614174000", &req.uuid);
+	req.uuid_present = true;
+	assert_int_equal(nexus_build_create(FAMILY, &req, &msg), 0);
+
+	assert_int_equal(nlmsg_hdr(msg)->nlmsg_type, FAMILY);
+	assert_true(nlmsg_hdr(msg)->nlmsg_flags & NLM_F_REQUEST);
+	assert_int_equal(cmd_of(msg), NEXUS_CMD_NEXUS_CREATE);
+	attrs_of(msg, tb);
+	assert_string_equal(nla_get_string(tb[NEXUS_A_NAME]), "nx0");
+	assert_int_equal(nla_get_u64(tb[NEXUS_A_SIZE]), 96ULL << 20);
+	assert_int_equal(nla_len(tb[NEXUS_A_UUID]), NEXUS_UUID_LEN);
+	assert_memory_equal(nla_data(tb[NEXUS_A_UUID]), req.uuid.bytes, NEXUS_UUID_LEN);
+	assert_null(tb[NEXUS_A_REGION_SIZE]);	/* absent stays absent */
+	assert_null(tb[NEXUS_A_FLAGS]);
+	nla_for_each_nested(nla, tb[NEXUS_A_CHILDREN], rem) {
+		assert_int_equal(nla_type(nla), NEXUS_A_CHILD);
+		paths[n++] = child_path_of(nla);
+	}
+	assert_int_equal(n, 2);
+	assert_string_equal(paths[0], "/dev/loop1");
+	assert_string_equal(paths[1], "/dev/loop2");
+	nlmsg_free(msg);
+	nexus_create_req_free(&req);
+}
+
+static void build_refuses_bad_arguments(void **state)
+{
+	struct nexus_create_req req;
+	struct nl_msg *msg = NULL;
+
+	(void)state;
+	nexus_create_req_init(&req, "nx0");
+	assert_int_equal(nexus_build_create(FAMILY, &req, &msg), -EINVAL);	/* no child */
+	assert_int_equal(nexus_build_destroy(FAMILY, "a/b", 0, &msg), -EINVAL);
+	assert_int_equal(nexus_build_destroy(FAMILY, "nx0", 1U << 7, &msg), -EINVAL);
+	assert_int_equal(nexus_build_child_cmd(FAMILY, NEXUS_CMD_NEXUS_GET, "nx0",
+					       "/dev/x", 0, &msg), -EINVAL);
+	assert_int_equal(nexus_build_child_cmd(FAMILY, NEXUS_CMD_CHILD_ADD, "nx0",
+					       "", 0, &msg), -EINVAL);
+	assert_null(msg);
+	nexus_create_req_free(&req);
+}
+
+static void build_child_command(void **state)
+{
+	struct nlattr *tb[NEXUS_A_MAX + 1];
+	struct nl_msg *msg;
+
+	(void)state;
+	assert_int_equal(nexus_build_child_cmd(FAMILY, NEXUS_CMD_CHILD_ADD, "nx0",
+					       "/dev/loop3", NEXUS_F_NOREBUILD, &msg), 0);
+	assert_int_equal(cmd_of(msg), NEXUS_CMD_CHILD_ADD);
+	attrs_of(msg, tb);
+	assert_string_equal(nla_get_string(tb[NEXUS_A_NAME]), "nx0");
+	assert_int_equal(nla_get_u32(tb[NEXUS_A_FLAGS]), NEXUS_F_NOREBUILD);
+	assert_string_equal(child_path_of(tb[NEXUS_A_CHILD]), "/dev/loop3");
+	nlmsg_free(msg);
+}
+
+static void build_get_do_and_dump(void **state)
+{
+	struct nlattr *tb[NEXUS_A_MAX + 1];
+	struct nl_msg *msg;
+
+	(void)state;
+	assert_int_equal(nexus_build_get(FAMILY, "nx0", &msg), 0);
+	assert_false(nlmsg_hdr(msg)->nlmsg_flags & NLM_F_DUMP);
+	attrs_of(msg, tb);
+	assert_string_equal(nla_get_string(tb[NEXUS_A_NAME]), "nx0");
+	nlmsg_free(msg);
+	assert_int_equal(nexus_build_get(FAMILY, NULL, &msg), 0);
+	assert_int_equal(nlmsg_hdr(msg)->nlmsg_flags & NLM_F_DUMP, NLM_F_DUMP);
+	attrs_of(msg, tb);
+	assert_null(tb[NEXUS_A_NAME]);
+	nlmsg_free(msg);
+}
+
+static void build_set_and_destroy(void **state)
+{
+	struct nexus_set_req set = { .rebuild_rate = 0, .rebuild_rate_present = true };
+	struct nlattr *tb[NEXUS_A_MAX + 1];
+	struct nl_msg *msg;
+
+	(void)state;
+	assert_int_equal(nexus_build_set(FAMILY, "nx0", &set, &msg), 0);
+	attrs_of(msg, tb);
+	assert_non_null(tb[NEXUS_A_REBUILD_RATE]);	/* zero, yet present */
+	assert_int_equal(nla_get_u32(tb[NEXUS_A_REBUILD_RATE]), 0);
+	nlmsg_free(msg);
+	assert_int_equal(nexus_build_destroy(FAMILY, "nx0", NEXUS_F_FORCE, &msg), 0);
+	assert_int_equal(cmd_of(msg), NEXUS_CMD_NEXUS_DESTROY);
+	attrs_of(msg, tb);
+	assert_int_equal(nla_get_u32(tb[NEXUS_A_FLAGS]), NEXUS_F_FORCE);
+	nlmsg_free(msg);
+}
+
+/* A reply as the kernel would send it. */
+static void put_child(struct nl_msg *msg, const char *path, uint32_t slot,
+		      uint32_t state, bool with_rebuild)
+{
+	struct nlattr *child = nla_nest_start(msg, NEXUS_A_CHILD);
+
+	nla_put_string(msg, NEXUS_CHILD_A_PATH, path);
+	nla_put_u32(msg, NEXUS_CHILD_A_SLOT, slot);
+	nla_put_u32(msg, NEXUS_CHILD_A_STATE, state);
+	nla_put_u32(msg, NEXUS_CHILD_A_REASON, NEXUS_REASON_NONE);
+	nla_put_u64(msg, NEXUS_CHILD_A_SIZE, 100ULL << 20);
+	nla_put_u32(msg, NEXUS_CHILD_A_MAJOR, 7);
+	nla_put_u32(msg, NEXUS_CHILD_A_MINOR, slot);
+	nla_put_u64(msg, NEXUS_CHILD_A_READS, 10 + slot);
+	nla_put_u64(msg, NEXUS_CHILD_A_WRITES, 20);
+	nla_put_u64(msg, NEXUS_CHILD_A_ERRORS, 0);
+	if (with_rebuild) {
+		struct nlattr *rb = nla_nest_start(msg, NEXUS_CHILD_A_REBUILD);
+
+		nla_put_u32(msg, NEXUS_REBUILD_A_STATE, NEXUS_REBUILD_RUNNING);
+		nla_put_u64(msg, NEXUS_REBUILD_A_DONE, 48ULL << 20);
+		nla_put_u64(msg, NEXUS_REBUILD_A_TOTAL, 96ULL << 20);
+		nla_put_u64(msg, NEXUS_REBUILD_A_RATE, 12ULL << 20);
+		nla_put_u32(msg, NEXUS_REBUILD_A_SOURCE, 0);
+		nla_nest_end(msg, rb);
+	}
+	nla_nest_end(msg, child);
+}
+
+static struct nl_msg *nexus_reply(void)
+{
+	struct nl_msg *msg = nlmsg_alloc();
+	struct nlattr *children;
+
+	genlmsg_put(msg, 0, 1, FAMILY, 0, 0, NEXUS_CMD_NEXUS_GET, NEXUS_GENL_VERSION);
+	nla_put_string(msg, NEXUS_A_NAME, "nx0");
+	nla_put_u64(msg, NEXUS_A_SIZE, 96ULL << 20);
+	nla_put_u32(msg, NEXUS_A_STATE, NEXUS_STATE_DEGRADED);
+	nla_put_u32(msg, NEXUS_A_MAJOR, 252);
+	nla_put_u32(msg, NEXUS_A_MINOR, 0);
+	nla_put_u32(msg, NEXUS_A_BLOCK_SIZE, 512);
+	nla_put_u32(msg, NEXUS_A_OPEN_COUNT, 0);
+	nla_put_u32(msg, NEXUS_A_REBUILD_RATE, 0);
+	nla_put_u32(msg, 30, 1234);	/* from a newer kernel: ignored */
+	children = nla_nest_start(msg, NEXUS_A_CHILDREN);
+	put_child(msg, "/dev/loop1", 0, NEXUS_CHILD_ONLINE, false);
+	put_child(msg, "/dev/loop2", 1, NEXUS_CHILD_REBUILDING, true);
+	nla_nest_end(msg, children);
+	return msg;
+}
+
+static void parse_nexus_reply(void **state)
+{
+	struct nl_msg *msg = nexus_reply();
+	struct nexus_info info;
+	const struct nexus_child_info *c;
+
+	(void)state;
+	assert_int_equal(nexus_parse_nexus(nlmsg_hdr(msg), &info), 0);
+	assert_string_equal(info.name, "nx0");
+	assert_int_equal(info.size, 96ULL << 20);
+	assert_int_equal(info.state, NEXUS_STATE_DEGRADED);
+	assert_true(info.rebuild_rate_present);
+	assert_int_equal(info.rebuild_rate, 0);
+	assert_false(info.uuid_present);	/* absent, not zero */
+	assert_false(info.region_size_present);
+	assert_int_equal(info.n_children, 2);
+	c = nexus_info_find_child(&info, "/dev/loop2");
+	assert_non_null(c);
+	assert_int_equal(c->slot, 1);
+	assert_int_equal(c->state, NEXUS_CHILD_REBUILDING);
+	assert_int_equal(c->reads, 11);
+	assert_true(c->rebuild_present);
+	assert_int_equal(c->rebuild.state, NEXUS_REBUILD_RUNNING);
+	assert_int_equal(c->rebuild.done, 48ULL << 20);
+	assert_int_equal(c->rebuild.total, 96ULL << 20);
+	assert_true(c->rebuild.source_present);
+	assert_false(info.children[0].rebuild_present);
+	assert_null(nexus_info_find_child(&info, "/dev/loop9"));
+	nexus_info_free(&info);
+	nlmsg_free(msg);
+}
+
+static void parse_rejects_reply_without_name(void **state)
+{
+	struct nl_msg *msg = nlmsg_alloc();
+	struct nexus_info info;
+
+	(void)state;
+	genlmsg_put(msg, 0, 1, FAMILY, 0, 0, NEXUS_CMD_NEXUS_GET, 1);
+	nla_put_u64(msg, NEXUS_A_SIZE, 1);
+	assert_int_equal(nexus_parse_nexus(nlmsg_hdr(msg), &info), -EPROTO);
+	assert_null(info.children);
+	nlmsg_free(msg);
+}
+
+static void parse_event_with_child(void **state)
+{
+	struct nl_msg *msg = nlmsg_alloc();
+	struct nexus_event ev;
+
+	(void)state;
+	genlmsg_put(msg, 0, 0, FAMILY, 0, 0, NEXUS_CMD_EVENT, 1);
+	nla_put_u32(msg, NEXUS_A_EVENT, NEXUS_EVENT_CHILD_STATE);
+	nla_put_u64(msg, NEXUS_A_SEQ, 12);
+	nla_put_string(msg, NEXUS_A_NAME, "nx0");
+	nla_put_u32(msg, NEXUS_A_STATE, NEXUS_STATE_DEGRADED);
+	put_child(msg, "/dev/loop2", 1, NEXUS_CHILD_FAULTED, false);
+	assert_int_equal(nexus_parse_event(nlmsg_hdr(msg), &ev), 0);
+	assert_int_equal(ev.type, NEXUS_EVENT_CHILD_STATE);
+	assert_int_equal(ev.seq, 12);
+	assert_string_equal(ev.name, "nx0");
+	assert_true(ev.child_present);
+	assert_string_equal(ev.child.path, "/dev/loop2");
+	assert_int_equal(ev.child.state, NEXUS_CHILD_FAULTED);
+	nexus_event_free(&ev);
+	nlmsg_free(msg);
+}
+
+/* NLMSG_ERROR with NETLINK_CAP_ACK: no echo, TLVs straight after. */
+static struct nl_msg *error_ack(int error, const char *text, bool with_offset,
+				uint32_t offset)
+{
+	struct nl_msg *msg = nlmsg_alloc_simple(NLMSG_ERROR,
+						NLM_F_CAPPED | NLM_F_ACK_TLVS);
+	struct nlmsgerr err = { .error = error };
+
+	err.msg.nlmsg_len = 64;	/* the request's length; its body is capped */
+	nlmsg_append(msg, &err, sizeof(err), NLMSG_ALIGNTO);
+	nla_put_string(msg, NLMSGERR_ATTR_MSG, text);
+	if (with_offset)
+		nla_put_u32(msg, NLMSGERR_ATTR_OFFS, offset);
+	return msg;
+}
+
+static void parse_ack_with_extack(void **state)
+{
+	struct nl_msg *msg = error_ack(-EBUSY, "child is already in use", true, 40);
+	struct nexus_ack ack;
+
+	(void)state;
+	assert_int_equal(nexus_parse_ack(nlmsg_hdr(msg), &ack), 0);
+	assert_int_equal(ack.error, -EBUSY);
+	assert_string_equal(ack.msg, "child is already in use");
+	assert_true(ack.offset_present);
+	assert_int_equal(ack.offset, 40);
+	nlmsg_free(msg);
+}
+
+static void parse_plain_ack_and_done(void **state)
+{
+	struct nl_msg *msg = nlmsg_alloc_simple(NLMSG_ERROR, 0);
+	struct nlmsgerr ok = { 0 };
+	struct nexus_ack ack;
+	int error = -EOPNOTSUPP;
+
+	(void)state;
+	nlmsg_append(msg, &ok, sizeof(ok), NLMSG_ALIGNTO);
+	assert_int_equal(nexus_parse_ack(nlmsg_hdr(msg), &ack), 0);
+	assert_int_equal(ack.error, 0);
+	assert_string_equal(ack.msg, "");
+	nlmsg_free(msg);
+
+	msg = nlmsg_alloc_simple(NLMSG_DONE, NLM_F_MULTI | NLM_F_ACK_TLVS);
+	nlmsg_append(msg, &error, sizeof(error), NLMSG_ALIGNTO);
+	nla_put_string(msg, NLMSGERR_ATTR_MSG, "not implemented");
+	assert_int_equal(nexus_parse_ack(nlmsg_hdr(msg), &ack), 0);
+	assert_int_equal(ack.error, -EOPNOTSUPP);
+	assert_string_equal(ack.msg, "not implemented");
+	nlmsg_free(msg);
+
+	msg = nlmsg_alloc_simple(FAMILY, 0);
+	assert_int_equal(nexus_parse_ack(nlmsg_hdr(msg), &ack), -EPROTO);
+	nlmsg_free(msg);
+}
+
+/* The extack offset is mapped back to the child the kernel blamed. */
+static void offset_names_the_child(void **state)
+{
+	struct nexus_create_req req;
+	struct nlattr *tb[NEXUS_A_MAX + 1], *nla, *second = NULL;
+	struct nl_msg *msg;
+	uint32_t offset;
+	int rem, i = 0;
+
+	(void)state;
+	nexus_create_req_init(&req, "nx0");
+	nexus_create_req_add_child(&req, "/dev/loop1");
+	nexus_create_req_add_child(&req, "/dev/loop9");
+	assert_int_equal(nexus_build_create(FAMILY, &req, &msg), 0);
+	attrs_of(msg, tb);
+	nla_for_each_nested(nla, tb[NEXUS_A_CHILDREN], rem)
+		if (i++ == 1)
+			second = nla;
+	/* The kernel points at the PATH inside the second child nest. */
+	offset = (uint32_t)((char *)nla_data(second) - (char *)nlmsg_hdr(msg));
+	assert_string_equal(nexus_request_child_at(msg, offset), "/dev/loop9");
+	offset = (uint32_t)((char *)tb[NEXUS_A_NAME] - (char *)nlmsg_hdr(msg));
+	assert_null(nexus_request_child_at(msg, offset));
+	assert_null(nexus_request_child_at(msg, 100000));
+	nlmsg_free(msg);
+	nexus_create_req_free(&req);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(build_create),
+		cmocka_unit_test(build_refuses_bad_arguments),
+		cmocka_unit_test(build_child_command),
+		cmocka_unit_test(build_get_do_and_dump),
+		cmocka_unit_test(build_set_and_destroy),
+		cmocka_unit_test(parse_nexus_reply),
+		cmocka_unit_test(parse_rejects_reply_without_name),
+		cmocka_unit_test(parse_event_with_child),
+		cmocka_unit_test(parse_ack_with_extack),
+		cmocka_unit_test(parse_plain_ack_and_done),
+		cmocka_unit_test(offset_names_the_child),
+	};
+
+	return cmocka_run_group_tests_name("msg", tests, NULL, NULL);
+}

@@ -1,0 +1,243 @@
+/* Table and JSON rendering: exact text, and parity between the two. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <errno.h>
+#include <stdio.h>
+#include <cmocka.h>
+
+#include "fixtures.h"
+#include "output.h"
+
+/* Renders into a string the test owns. */
+struct capture {
+	char *text;
+	size_t len;
+	FILE *f;
+};
+
+static FILE *open_capture(struct capture *c)
+{
+	c->text = NULL;
+	c->f = open_memstream(&c->text, &c->len);
+	assert_non_null(c->f);
+	return c->f;
+}
+
+static char *close_capture(struct capture *c)
+{
+	fclose(c->f);
+	return c->text;
+}
+
+static void check(struct capture *c, const char *want)
+{
+	char *got = close_capture(c);
+
+	assert_string_equal(got, want);
+	free(got);
+}
+
+static void list_table(void **state)
+{
+	struct nexus_info n;
+	struct nexus_list list = { &n, 1 };
+	struct capture c;
+
+	(void)state;
+	fixture_nexus(&n);
+	assert_int_equal(render_nexus_list(open_capture(&c), OUTPUT_TABLE, &list), 0);
+	check(&c,
+	      "NAME  UUID                                     SIZE  STATE     CHILDREN  DEVICE\n"
+	      "nx0   123e4567-e89b-12d3-a456-426614174000  96.0MiB  degraded         2  /dev/nx0\n");
+	nexus_info_free(&n);
+}
+
+static void empty_list(void **state)
+{
+	struct nexus_list list = { 0 };
+	struct capture c;
+
+	(void)state;
+	render_nexus_list(open_capture(&c), OUTPUT_TABLE, &list);
+	check(&c, "NAME  UUID  SIZE  STATE  CHILDREN  DEVICE\n");
+	render_nexus_list(open_capture(&c), OUTPUT_JSON, &list);
+	check(&c, "[\n]\n");
+}
+
+static void children_table(void **state)
+{
+	struct nexus_info n;
+	struct capture c;
+
+	(void)state;
+	fixture_nexus(&n);
+	n.children[0].reason = NEXUS_REASON_ADMIN;
+	n.children[0].reads_present = false;	/* unknown shows as "-" */
+	render_nexus_children(open_capture(&c), OUTPUT_TABLE, &n);
+	check(&c,
+	      "PATH        STATE       REASON      SIZE  READS  WRITES  ERRORS  REBUILD%\n"
+	      "/dev/loop1  online      admin   100.0MiB      -     345       0         -\n"
+	      "/dev/loop2  rebuilding  -       100.0MiB   1200      40       0     50.0%\n");
+	nexus_info_free(&n);
+}
+
+static void nexus_json_fields(void **state)
+{
+	struct nexus_info n;
+	json_object *obj, *child, *rebuild, *v;
+
+	(void)state;
+	fixture_nexus(&n);
+	n.rebuild_rate_present = false;
+	obj = nexus_to_json(&n);
+	assert_true(json_object_object_get_ex(obj, "size", &v));
+	assert_int_equal(json_object_get_uint64(v), 96ULL << 20);	/* bytes */
+	assert_true(json_object_object_get_ex(obj, "state", &v));
+	assert_string_equal(json_object_get_string(v), "degraded");
+	assert_true(json_object_object_get_ex(obj, "rebuild_rate", &v));
+	assert_null(v);		/* absent is null, not 0 */
+	json_object_object_get_ex(obj, "children", &v);
+	assert_int_equal(json_object_array_length(v), 2);
+	child = json_object_array_get_idx(v, 1);
+	assert_true(json_object_object_get_ex(child, "rebuild", &rebuild));
+	assert_true(json_object_object_get_ex(rebuild, "percent", &v));
+	assert_string_equal(json_object_to_json_string(v), "50.0");
+	json_object_put(obj);
+	nexus_info_free(&n);
+}
+
+static void children_json_matches_table(void **state)
+{
+	struct nexus_info n;
+	struct capture c;
+	char *text;
+
+	(void)state;
+	fixture_nexus(&n);
+	render_nexus_children(open_capture(&c), OUTPUT_JSON, &n);
+	text = close_capture(&c);
+	/* Paths are not slash-escaped; every table column has its field. */
+	assert_non_null(strstr(text, "\"path\": \"/dev/loop2\""));
+	assert_non_null(strstr(text, "\"state\": \"rebuilding\""));
+	assert_non_null(strstr(text, "\"reason\": \"none\""));
+	assert_non_null(strstr(text, "\"size\": 104857600"));
+	assert_non_null(strstr(text, "\"reads\": 1200"));
+	assert_non_null(strstr(text, "\"writes\": 40"));
+	assert_non_null(strstr(text, "\"errors\": 0"));
+	assert_non_null(strstr(text, "\"percent\": 50.0"));
+	free(text);
+	nexus_info_free(&n);
+}
+
+static void show_text(void **state)
+{
+	struct nexus_info n;
+	struct capture c;
+
+	(void)state;
+	fixture_nexus(&n);
+	n.rebuild_rate = 25;
+	render_nexus_show(open_capture(&c), OUTPUT_TABLE, &n);
+	check(&c,
+	      "name          nx0\n"
+	      "uuid          123e4567-e89b-12d3-a456-426614174000\n"
+	      "size          96.0MiB\n"
+	      "state         degraded\n"
+	      "device        /dev/nx0\n"
+	      "major         252\n"
+	      "minor         0\n"
+	      "block_size    512\n"
+	      "open_count    1\n"
+	      "region_size   1.0MiB\n"
+	      "rebuild_rate  25 MiB/s\n"
+	      "children:\n"
+	      "  PATH        STATE       REASON      SIZE  READS  WRITES  ERRORS  REBUILD%\n"
+	      "  /dev/loop1  online      -       100.0MiB   1200     345       0         -\n"
+	      "  /dev/loop2  rebuilding  -       100.0MiB   1200      40       0     50.0%\n");
+	nexus_info_free(&n);
+}
+
+static void rebuild_progress(void **state)
+{
+	struct nexus_info n;
+	struct capture c;
+
+	(void)state;
+	fixture_nexus(&n);
+	render_rebuild_progress(open_capture(&c), OUTPUT_TABLE, "nx0", &n.children[1]);
+	check(&c, "nx0 /dev/loop2: running, 48.0MiB of 96.0MiB (50.0%), "
+		  "12.0MiB/s, ETA 0:00:04\n");
+	render_rebuild_progress(open_capture(&c), OUTPUT_JSON, "nx0", &n.children[1]);
+	check(&c, "{\n  \"nexus\": \"nx0\",\n  \"child\": \"/dev/loop2\",\n"
+		  "  \"state\": \"running\",\n  \"done\": 50331648,\n"
+		  "  \"total\": 100663296,\n  \"percent\": 50.0,\n"
+		  "  \"rate\": 12582912,\n  \"source_slot\": 0,\n"
+		  "  \"eta_seconds\": 4\n}\n");
+	render_rebuild_progress(open_capture(&c), OUTPUT_TABLE, "nx0", &n.children[0]);
+	check(&c, "nx0 /dev/loop1: no rebuild\n");
+	n.children[1].rebuild.state = NEXUS_REBUILD_PAUSED;	/* no ETA when paused */
+	render_rebuild_progress(open_capture(&c), OUTPUT_TABLE, "nx0", &n.children[1]);
+	check(&c, "nx0 /dev/loop2: paused, 48.0MiB of 96.0MiB (50.0%), "
+		  "12.0MiB/s, ETA unknown\n");
+	nexus_info_free(&n);
+}
+
+static void event_lines(void **state)
+{
+	struct nexus_event e = {
+		.type = NEXUS_EVENT_CHILD_STATE, .seq = 12, .seq_present = true,
+		.state = NEXUS_STATE_DEGRADED, .state_present = true,
+		.child_present = true,
+	};
+	struct capture c;
+
+	(void)state;
+	strcpy(e.name, "nx0");
+	fixture_child(&e.child, "/dev/loop2", 1, NEXUS_CHILD_FAULTED);
+	e.child.reason = NEXUS_REASON_IO_ERROR;
+	render_event(open_capture(&c), OUTPUT_TABLE, &e);
+	check(&c, "12 child-state nx0 state=degraded child=/dev/loop2 "
+		  "child_state=faulted reason=io-error\n");
+	render_event(open_capture(&c), OUTPUT_JSON, &e);
+	check(&c, "{\"seq\":12,\"event\":\"child-state\",\"nexus\":\"nx0\",\"uuid\":null,"
+		  "\"state\":\"degraded\",\"child\":{\"path\":\"/dev/loop2\",\"slot\":1,"
+		  "\"state\":\"faulted\",\"reason\":\"io-error\",\"size\":104857600,"
+		  "\"major\":7,\"minor\":1,\"uuid\":null,\"reads\":1200,\"writes\":345,"
+		  "\"errors\":0,\"rebuild\":null}}\n");
+	e.child_present = false;
+	e.state_present = false;
+	e.type = NEXUS_EVENT_NEXUS_DESTROYED;
+	render_event(open_capture(&c), OUTPUT_TABLE, &e);
+	check(&c, "12 nexus-destroyed nx0\n");
+}
+
+static void output_formats(void **state)
+{
+	enum output_format f = OUTPUT_TABLE;
+
+	(void)state;
+	assert_int_equal(output_format_parse("json", &f), 0);
+	assert_int_equal(f, OUTPUT_JSON);
+	assert_int_equal(output_format_parse("table", &f), 0);
+	assert_int_equal(f, OUTPUT_TABLE);
+	assert_int_equal(output_format_parse("yaml", &f), -EINVAL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(list_table),
+		cmocka_unit_test(empty_list),
+		cmocka_unit_test(children_table),
+		cmocka_unit_test(nexus_json_fields),
+		cmocka_unit_test(children_json_matches_table),
+		cmocka_unit_test(show_text),
+		cmocka_unit_test(rebuild_progress),
+		cmocka_unit_test(event_lines),
+		cmocka_unit_test(output_formats),
+	};
+
+	return cmocka_run_group_tests_name("output", tests, NULL, NULL);
+}
