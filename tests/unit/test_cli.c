@@ -1,0 +1,244 @@
+/* CLI argument validation: bad input gives one clear line and never
+ * reaches the kernel (the handle is never even opened). */
+#include <errno.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "cli.h"
+
+static const struct cli_object *const objects[] = {
+	&cli_nexus_object, &cli_child_object, &cli_rebuild_object,
+	&cli_events_object, NULL,
+};
+
+static int opens;
+
+/* Counts connection attempts; behaves as if nexus.ko were not loaded. */
+static int stub_open(struct nexus_handle **out)
+{
+	opens++;
+	*out = NULL;
+	return -ENOENT;
+}
+
+struct run {
+	int rc;
+	char *out, *err;
+};
+
+static struct run run_cli(const char *line)
+{
+	char *copy = strdup(line), *argv[80], *save = NULL;
+	size_t out_len, err_len;
+	struct run r = { 0 };
+	int argc = 0;
+	struct cli_ctx ctx = {
+		.format = OUTPUT_TABLE, .open = stub_open,
+		.resolvers = &cli_child_resolvers,
+	};
+
+	argv[argc++] = "mayastor-client";
+	for (char *t = strtok_r(copy, " ", &save); t; t = strtok_r(NULL, " ", &save))
+		argv[argc++] = t;
+	argv[argc] = NULL;
+	ctx.out = open_memstream(&r.out, &out_len);
+	ctx.err = open_memstream(&r.err, &err_len);
+	opens = 0;
+	r.rc = cli_run(&ctx, objects, argc, argv);
+	fclose(ctx.out);
+	fclose(ctx.err);
+	free(copy);
+	return r;
+}
+
+static void free_run(struct run *r)
+{
+	free(r->out);
+	free(r->err);
+}
+
+static int count_lines(const char *s)
+{
+	int n = 0;
+
+	for (; *s; s++)
+		n += *s == '\n';
+	return n;
+}
+
+/* Fails with exactly the line want (whole line) and never connects. */
+static void refused(const char *line, const char *want)
+{
+	struct run r = run_cli(line);
+
+	assert_int_equal(r.rc, 1);
+	assert_int_equal(opens, 0);
+	assert_int_equal(count_lines(r.err), 1);
+	if (strncmp(r.err, want, strlen(want)) != 0)
+		fail_msg("'%s':\n got: %s want: %s", line, r.err, want);
+	assert_string_equal(r.out, "");
+	free_run(&r);
+}
+
+static void create_arguments(void **state)
+{
+	(void)state;
+	refused("nexus create",
+		"mayastor-client: nexus create: missing NAME and CHILD (see "
+		"'mayastor-client nexus create --help')\n");
+	refused("nexus create nx0",
+		"mayastor-client: nexus create nx0: missing CHILD (a nexus needs at least one)");
+	refused("nexus create bad/name /dev/loop0",
+		"mayastor-client: nexus create: invalid nexus name 'bad/name'");
+	refused("nexus create nx0 --size 0 /dev/loop0",
+		"mayastor-client: nexus create nx0: invalid --size '0': must be greater than zero");
+	refused("nexus create nx0 --size=-3 /dev/loop0",
+		"mayastor-client: nexus create nx0: invalid --size '-3': must not be negative");
+	refused("nexus create nx0 --size 12Q /dev/loop0",
+		"mayastor-client: nexus create nx0: invalid --size '12Q': unknown unit");
+	refused("nexus create nx0 --size 99999999999999999999 /dev/loop0",
+		"mayastor-client: nexus create nx0: invalid --size '99999999999999999999': too large");
+	refused("nexus create nx0 --uuid 1234 /dev/loop0",
+		"mayastor-client: nexus create nx0: invalid --uuid '1234': expected the 36-character form");
+	refused("nexus create nx0 /dev/loop0 ftp://x/y",
+		"mayastor-client: nexus create nx0: child 'ftp://x/y': unknown scheme");
+	refused("nexus create nx0 /dev/loop0 /dev/loop0",
+		"mayastor-client: nexus create nx0: child '/dev/loop0' given twice");
+	refused("nexus create nx0 --size",
+		"mayastor-client: nexus create: option --size needs a value");
+	refused("nexus create nx0 --sz 10 /dev/loop0",
+		"mayastor-client: nexus create: unknown option '--sz'");
+}
+
+static void too_many_children(void **state)
+{
+	char line[1024] = "nexus create nx0";
+
+	(void)state;
+	for (int i = 0; i <= NEXUS_MAX_CHILDREN; i++)
+		sprintf(line + strlen(line), " /dev/loop%d", i);
+	refused(line, "mayastor-client: nexus create nx0: too many children (at most 32)");
+}
+
+static void other_nexus_commands(void **state)
+{
+	(void)state;
+	refused("nexus destroy", "mayastor-client: nexus destroy: missing NAME");
+	refused("nexus destroy nx0 nx1",
+		"mayastor-client: nexus destroy: unexpected argument 'nx1'");
+	refused("nexus destroy nx0 --forse",
+		"mayastor-client: nexus destroy: unknown option '--forse'");
+	refused("nexus list extra", "mayastor-client: nexus list: unexpected argument 'extra'");
+	refused("nexus list -o yaml",
+		"mayastor-client: nexus list: unknown output format 'yaml' (use json or table)");
+	refused("nexus set nx0",
+		"mayastor-client: nexus set nx0: nothing to set (give --rebuild-rate MiB/s)");
+	refused("nexus set nx0 --rebuild-rate -1",
+		"mayastor-client: nexus set nx0: invalid --rebuild-rate '-1': must not be negative");
+	refused("nexus set nx0 --rebuild-rate 10M",
+		"mayastor-client: nexus set nx0: invalid --rebuild-rate '10M': not a whole number");
+	refused("nexus add nx0", "mayastor-client: nexus add: missing CHILD");
+	refused("nexus add nx0 nvmf://host",
+		"mayastor-client: nexus add nx0: child 'nvmf://host': missing NQN");
+	refused("nexus remove nx0 aio:///x?blk_size=7",
+		"mayastor-client: nexus remove nx0: child 'aio:///x?blk_size=7': blk_size must be 512 or 4096");
+	refused("nexus children", "mayastor-client: nexus children: missing NAME");
+}
+
+static void child_and_rebuild_commands(void **state)
+{
+	(void)state;
+	refused("child fault nx0", "mayastor-client: child fault: missing CHILD");
+	refused("child fault", "mayastor-client: child fault: missing NAME and CHILD");
+	/* Resolving a scheme nobody handles yet fails before connecting. */
+	refused("child offline nx0 lvol://pool/r1",
+		"mayastor-client: child offline nx0: child lvol://pool/r1: lvol children are not supported yet\n");
+	refused("child online nx0 /nonexistent/disk.img",
+		"mayastor-client: child online nx0: child /nonexistent/disk.img: No such file or directory\n");
+	refused("rebuild progress nx0 iscsi://h/iqn.x/1",
+		"mayastor-client: rebuild progress nx0: child iscsi://h/iqn.x/1: iscsi children are not supported yet\n");
+	refused("rebuild start a/b /dev/loop0",
+		"mayastor-client: rebuild start: invalid nexus name 'a/b'");
+	refused("events now", "mayastor-client: events: unexpected argument 'now'");
+}
+
+static void dispatch_errors(void **state)
+{
+	(void)state;
+	refused("pool list", "mayastor-client: unknown object 'pool' (see 'mayastor-client help')\n");
+	refused("nexus creat nx0 /dev/loop0",
+		"mayastor-client: nexus: unknown command 'creat' (see 'mayastor-client nexus help')\n");
+	refused("nexus lis", "mayastor-client: nexus: unknown command 'lis'");
+	refused("-o xml nexus list", "mayastor-client: option -o needs 'json' or 'table'");
+	refused("--verbose nexus list", "mayastor-client: unknown option '--verbose'");
+}
+
+static void help_never_connects(void **state)
+{
+	struct run r;
+
+	(void)state;
+	r = run_cli("help");
+	assert_int_equal(r.rc, 0);
+	assert_non_null(strstr(r.out, "Usage: mayastor-client [-o json|--output json] OBJECT COMMAND"));
+	free_run(&r);
+	r = run_cli("nexus help");
+	assert_int_equal(r.rc, 0);
+	assert_non_null(strstr(r.out, "  create NAME [--size SIZE] [--uuid UUID] CHILD...\n"));
+	assert_non_null(strstr(r.out, "  set NAME --rebuild-rate MiB/s\n"));
+	free_run(&r);
+	r = run_cli("nexus create --help");
+	assert_int_equal(r.rc, 0);
+	assert_non_null(strstr(r.out, "Usage: mayastor-client nexus create NAME [--size SIZE]"));
+	assert_non_null(strstr(r.out, "lvol://POOL/REPLICA"));
+	free_run(&r);
+	r = run_cli("events --help");
+	assert_int_equal(r.rc, 0);
+	assert_non_null(strstr(r.out, "Usage: mayastor-client events [-o json]"));
+	free_run(&r);
+	assert_int_equal(opens, 0);
+	r = run_cli("");
+	assert_int_equal(r.rc, 1);	/* no object: usage on stderr */
+	assert_non_null(strstr(r.err, "Usage:"));
+	free_run(&r);
+}
+
+static void valid_input_reaches_the_kernel(void **state)
+{
+	struct run r;
+
+	(void)state;
+	r = run_cli("-o json nexus list");
+	assert_int_equal(r.rc, 1);
+	assert_int_equal(opens, 1);
+	assert_string_equal(r.err, "mayastor-client: the nexus kernel module is not "
+			    "loaded (modprobe nexus)\n");
+	free_run(&r);
+	r = run_cli("nexus destroy nx0 --force");
+	assert_int_equal(opens, 1);
+	free_run(&r);
+	r = run_cli("nexus set nx0 --rebuild-rate=0");
+	assert_int_equal(opens, 1);
+	free_run(&r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(create_arguments),
+		cmocka_unit_test(too_many_children),
+		cmocka_unit_test(other_nexus_commands),
+		cmocka_unit_test(child_and_rebuild_commands),
+		cmocka_unit_test(dispatch_errors),
+		cmocka_unit_test(help_never_connects),
+		cmocka_unit_test(valid_input_reaches_the_kernel),
+	};
+
+	return cmocka_run_group_tests_name("cli", tests, NULL, NULL);
+}
