@@ -7,6 +7,7 @@
 #   TEST_NAME TEST_FILE PHASE PHASES KERNEL_KIND REPO VM_DIR
 #   NEXUS_KO MAYASTOR_CLIENT NDISKS DISKS DISK1.. SCRATCH_DEV
 #   RESULTS (the test's results dir, kept across phases) OUTDIR (this phase's)
+#   NODE NODES NODE_IP NODE_IPS NET_DEV (two-node tests)
 
 _lib_failures=0
 
@@ -259,6 +260,19 @@ _nvme_ns_of() {
 		done
 	done
 	return 1
+}
+
+# --- two-node tests (# VM: nodes=2) -----------------------------------------
+
+# barrier NAME [TIMEOUT]: wait until every node has reached barrier NAME
+# (files in the results dir, which both VMs share uncached over 9p).
+barrier() {
+	local name=$1 timeout=${2:-120} k
+	: >"$RESULTS/barrier.$name.$NODE"
+	for ((k = 1; k <= NODES; k++)); do
+		wait_for "[ -e '$RESULTS/barrier.$name.$k' ]" "$timeout" ||
+			fail "barrier $name: node $k did not arrive"
+	done
 }
 
 # --- crash tests ----------------------------------------------------------------
