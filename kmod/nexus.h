@@ -7,6 +7,8 @@
  *   nexus_main.c   module init/exit, nexus create/destroy, gendisk lifetime
  *   nexus_child.c  opening, closing, looking up children; child state
  *   nexus_io.c     submit and completion of bios
+ *   nexus_region.c regions: rebuild/write exclusion, dirty tracking
+ *   nexus_rebuild.c copying stale regions to a child that is catching up
  *   nexus_nl.c     generic netlink handlers
  *   nexus_nl_gen.c netlink policies and the ops table (from docs/nexus.yaml)
  *   nexus_event.c  notifications on the "events" multicast group
@@ -35,6 +37,10 @@
 #include "nexus_compat.h"
 
 struct nexus_dev;
+struct nexus_rebuild;
+
+/* Buckets of the rebuild/write exclusion (nexus_region.c). */
+#define NEXUS_BUCKETS		512
 
 /*
  * One child of a nexus.
@@ -56,6 +62,13 @@ struct nexus_child {
 	atomic64_t reads;
 	atomic64_t writes;
 	atomic64_t errors;
+	/*
+	 * Regions whose data on this child may be stale: set for writes it
+	 * missed while OFFLINE (set_bit from the IO path), all set when it is
+	 * added, cleared by its rebuild as each region is copied.
+	 */
+	unsigned long *dirty;
+	struct nexus_rebuild *rebuild;	/* the last one; under nexus_lock */
 };
 
 static inline struct block_device *nexus_child_bdev(struct nexus_child *c)
@@ -98,6 +111,15 @@ struct nexus_dev {
 	struct bio_list failed_clones;
 	struct work_struct fail_work;
 
+	/* Rebuild/write exclusion, see nexus_region.c. */
+	atomic_t pending[NEXUS_BUCKETS];	/* writes in flight per bucket */
+	int barrier[NEXUS_BUCKETS];	/* copies under way per bucket */
+	spinlock_t rb_lock;		/* slow paths of the exclusion */
+	wait_queue_head_t rb_wait;	/* barrier dropped, pending drained */
+	struct bio_set split_bs;	/* splits at region boundaries */
+	atomic_t nr_rebuilds;		/* rebuild workers running */
+	unsigned long last_fg_io;	/* jiffies, kept while rebuilding */
+
 	struct bio_set bs;		/* clones, with struct nexus_clone */
 	mempool_t *io_pool;		/* struct nexus_io for writes */
 };
@@ -115,6 +137,8 @@ struct nexus_io {
 	atomic_t remaining;		/* clones not yet accounted for */
 	atomic_t succeeded;		/* clones that completed without error */
 	blk_status_t status;		/* first error, for the parent */
+	bool in_region;			/* holds pending[] of @region */
+	unsigned long region;
 };
 
 /* Front pad of every clone: who it belongs to. */
@@ -177,7 +201,60 @@ bool nexus_child_writable(const struct nexus_child *c);
 void nexus_child_set_state(struct nexus_child *c,
 			   enum nexus_child_state state,
 			   enum nexus_child_reason reason);
+bool nexus_child_change_state(struct nexus_child *c,
+			      enum nexus_child_state from,
+			      enum nexus_child_state to,
+			      enum nexus_child_reason reason);
+int nexus_child_alloc_dirty(struct nexus_child *c);
+int nexus_child_add(struct nexus_dev *nx, const char *path, u32 flags,
+		    struct netlink_ext_ack *extack);
+int nexus_child_remove(struct nexus_child *c, u32 flags,
+		       struct netlink_ext_ack *extack);
+int nexus_child_fault(struct nexus_child *c, u32 flags,
+		      struct netlink_ext_ack *extack);
+int nexus_child_offline(struct nexus_child *c, struct netlink_ext_ack *extack);
+int nexus_child_online(struct nexus_child *c, struct netlink_ext_ack *extack);
+
+/* nexus_region.c */
+unsigned long nexus_region_of(struct nexus_dev *nx, sector_t sector);
+sector_t nexus_region_sectors(struct nexus_dev *nx);
+unsigned long nexus_nr_regions(struct nexus_dev *nx);
+struct bio *nexus_split_to_region(struct nexus_dev *nx, struct bio *bio);
+void nexus_write_enter(struct nexus_dev *nx, unsigned long region);
+void nexus_write_exit(struct nexus_dev *nx, unsigned long region);
+void nexus_copy_enter(struct nexus_dev *nx, unsigned long region);
+void nexus_copy_exit(struct nexus_dev *nx, unsigned long region);
+void nexus_mark_dirty(struct nexus_child *c, unsigned long region);
+int nexus_region_init(struct nexus_dev *nx);
+void nexus_region_exit(struct nexus_dev *nx);
+
+/* nexus_rebuild.c */
+int nexus_rebuild_start(struct nexus_child *c, struct netlink_ext_ack *extack);
+bool nexus_rebuild_stop(struct nexus_child *c);
+int nexus_rebuild_stop_cmd(struct nexus_child *c,
+			   struct netlink_ext_ack *extack);
+int nexus_rebuild_pause(struct nexus_child *c, bool pause,
+			struct netlink_ext_ack *extack);
+void nexus_rebuild_release(struct nexus_child *c);
+int nexus_rebuild_fill(struct sk_buff *skb, struct nexus_child *c);
+int nexus_rebuild_module_init(void);
+void nexus_rebuild_module_exit(void);
 unsigned int nexus_healthy_children(struct nexus_dev *nx);
+
+static inline void nexus_child_get(struct nexus_child *c)
+{
+	atomic_inc(&c->inflight);
+}
+
+static inline void nexus_child_put(struct nexus_child *c)
+{
+	struct nexus_dev *nx = c->nx;
+
+	/* Pairs with the full barrier in wait_event() of a draining remove. */
+	if (atomic_dec_and_test(&c->inflight) &&
+	    wq_has_sleeper(&nx->child_drain_wq))
+		wake_up_all(&nx->child_drain_wq);
+}
 
 /* nexus_io.c */
 int nexus_io_init(struct nexus_dev *nx);

@@ -42,8 +42,8 @@ static int nexus_child_check_unique(struct nexus_dev *nx,
 	for (i = 0; (c = nexus_child_next(nx, &i)); i++) {
 		if (c != new && nexus_child_bdev(c)->bd_dev == devt) {
 			NL_SET_ERR_MSG_MOD(extack,
-					   "the same device is given twice as a child");
-			return -EINVAL;
+					   "the device is already a child of the nexus");
+			return -EEXIST;
 		}
 	}
 	if (nx->disk && disk_devt(nx->disk) == devt) {
@@ -104,12 +104,21 @@ free:
 	return ERR_PTR(ret);
 }
 
-/* Context: process; no IO may be in flight to @c. */
+/* Context: process, nexus_lock held; no IO may be in flight to @c. */
 void nexus_child_close(struct nexus_child *c)
 {
+	nexus_rebuild_release(c);
 	WARN_ON_ONCE(atomic_read(&c->inflight));
 	nexus_bdev_close(&c->handle);
+	bitmap_free(c->dirty);
 	kfree(c);
+}
+
+/* The dirty bitmap, once the nexus size is known. */
+int nexus_child_alloc_dirty(struct nexus_child *c)
+{
+	c->dirty = bitmap_zalloc(nexus_nr_regions(c->nx), GFP_KERNEL);
+	return c->dirty ? 0 : -ENOMEM;
 }
 
 /**
@@ -168,6 +177,27 @@ unsigned int nexus_healthy_children(struct nexus_dev *nx)
 	return n;
 }
 
+static const char *const nexus_reason_names[] = {
+	[NEXUS_REASON_NONE] = "none",
+	[NEXUS_REASON_IO_ERROR] = "io error",
+	[NEXUS_REASON_REMOVED] = "removed",
+	[NEXUS_REASON_ADMIN] = "admin",
+	[NEXUS_REASON_REBUILD_FAILED] = "rebuild failed",
+};
+
+/* Tell the log and the listeners; recompute the nexus state. */
+static void nexus_child_state_changed(struct nexus_child *c,
+				      enum nexus_child_state state,
+				      enum nexus_child_reason reason)
+{
+	WRITE_ONCE(c->reason, reason);
+	if (state == NEXUS_CHILD_FAULTED)
+		pr_err("%s: child %s faulted (%s)\n", c->nx->name, c->path,
+		       nexus_reason_names[reason]);
+	nexus_event_child(c, NEXUS_EVENT_CHILD_STATE);
+	nexus_update_state(c->nx);
+}
+
 /**
  * nexus_child_set_state() - change a child's state and tell listeners
  * @c: the child
@@ -192,10 +222,200 @@ void nexus_child_set_state(struct nexus_child *c,
 			return;
 	} while (!try_cmpxchg(&c->state, &old, state));
 
-	WRITE_ONCE(c->reason, reason);
-	if (state == NEXUS_CHILD_FAULTED)
-		pr_err("%s: child %s faulted (%s)\n", c->nx->name, c->path,
-		       reason == NEXUS_REASON_IO_ERROR ? "io error" : "admin");
-	nexus_event_child(c, NEXUS_EVENT_CHILD_STATE);
-	nexus_update_state(c->nx);
+	nexus_child_state_changed(c, state, reason);
+}
+
+/**
+ * nexus_child_change_state() - change @c's state only if it is @from
+ * @c: the child
+ * @from: the state it must be in
+ * @to: the new state
+ * @reason: why
+ *
+ * Context: process.  Return: whether the change was made.
+ */
+bool nexus_child_change_state(struct nexus_child *c,
+			      enum nexus_child_state from,
+			      enum nexus_child_state to,
+			      enum nexus_child_reason reason)
+{
+	if (!try_cmpxchg(&c->state, &from, to))
+		return false;
+	nexus_child_state_changed(c, to, reason);
+	return true;
+}
+
+static int nexus_free_slot(struct nexus_dev *nx, struct netlink_ext_ack *extack)
+{
+	unsigned int i;
+
+	for (i = 0; i < NEXUS_MAX_CHILDREN; i++)
+		if (!nx->children[i])
+			return i;
+	NL_SET_ERR_MSG_MOD(extack, "the nexus has the most children it can have");
+	return -E2BIG;
+}
+
+/* Can @c hold the nexus's data, with blocks the nexus can address? */
+static int nexus_child_fits(struct nexus_child *c, struct netlink_ext_ack *extack)
+{
+	struct block_device *bdev = nexus_child_bdev(c);
+	struct nexus_dev *nx = c->nx;
+
+	if (nexus_md_offset(bdev_nr_sectors(bdev)) < nx->sectors) {
+		NL_SET_ERR_MSG_MOD(extack, "the child is smaller than the nexus");
+		return -ENOSPC;
+	}
+	if (bdev_logical_block_size(bdev) > queue_logical_block_size(nx->disk->queue)) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "the child's logical block size is larger than the nexus's");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/**
+ * nexus_child_add() - add a child to a live nexus
+ * @nx: the nexus
+ * @path: block device path
+ * @flags: NEXUS_F_NOREBUILD to leave it OUT_OF_SYNC without a rebuild
+ * @extack: where to say what went wrong
+ *
+ * The child joins OUT_OF_SYNC with every region dirty: it receives each new
+ * write from the moment it is published, and the rebuild copies the rest.
+ * Context: process, nexus_lock held.
+ */
+int nexus_child_add(struct nexus_dev *nx, const char *path, u32 flags,
+		    struct netlink_ext_ack *extack)
+{
+	struct nexus_child *c;
+	int slot, ret;
+
+	lockdep_assert_held(&nexus_lock);
+	slot = nexus_free_slot(nx, extack);
+	if (slot < 0)
+		return slot;
+	if (!(flags & NEXUS_F_NOREBUILD) && !nexus_healthy_children(nx)) {
+		NL_SET_ERR_MSG_MOD(extack, "no healthy child to rebuild from");
+		return -ENODEV;
+	}
+	c = nexus_child_open(nx, path, slot, extack);
+	if (IS_ERR(c))
+		return PTR_ERR(c);
+	ret = nexus_child_fits(c, extack);
+	if (!ret)
+		ret = nexus_child_alloc_dirty(c);
+	if (ret) {
+		nexus_child_close(c);
+		return ret;
+	}
+	bitmap_fill(c->dirty, nexus_nr_regions(nx));
+	c->state = NEXUS_CHILD_OUT_OF_SYNC;
+	/* The IO path may use the child as soon as it sees the pointer. */
+	smp_store_release(&nx->children[slot], c);
+
+	pr_info("%s: child %s added\n", nx->name, path);
+	nexus_event_child(c, NEXUS_EVENT_CHILD_ADDED);
+	nexus_update_state(nx);
+	if (!(flags & NEXUS_F_NOREBUILD))
+		return nexus_rebuild_start(c, extack);
+	return 0;
+}
+
+/* Would taking @c out of service leave the nexus without a healthy child? */
+static bool nexus_child_is_last_healthy(struct nexus_child *c)
+{
+	return nexus_child_readable(c) && nexus_healthy_children(c->nx) == 1;
+}
+
+/**
+ * nexus_child_remove() - stop using a child and close it
+ * @c: the child
+ * @flags: NEXUS_F_FORCE to remove even the last healthy child
+ * @extack: where to say why not
+ *
+ * Context: process, nexus_lock held.
+ */
+int nexus_child_remove(struct nexus_child *c, u32 flags,
+		       struct netlink_ext_ack *extack)
+{
+	struct nexus_dev *nx = c->nx;
+
+	lockdep_assert_held(&nexus_lock);
+	if (nexus_child_is_last_healthy(c) && !(flags & NEXUS_F_FORCE)) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "cannot remove the last healthy child without force");
+		return -EBUSY;
+	}
+	nexus_rebuild_stop(c);
+	WRITE_ONCE(c->reason, NEXUS_REASON_REMOVED);
+	WRITE_ONCE(c->state, NEXUS_CHILD_FAULTED);
+	WRITE_ONCE(nx->children[c->slot], NULL);
+	/* Every submitter that saw the child has taken its inflight count. */
+	synchronize_rcu();
+	wait_event(nx->child_drain_wq, !atomic_read(&c->inflight));
+	/* Failed clones of @c may still sit with the fail worker. */
+	flush_work(&nx->fail_work);
+
+	pr_info("%s: child %s removed\n", nx->name, c->path);
+	nexus_event_child(c, NEXUS_EVENT_CHILD_REMOVED);
+	nexus_child_close(c);
+	nexus_update_state(nx);
+	return 0;
+}
+
+/* Context: process, nexus_lock held. */
+int nexus_child_fault(struct nexus_child *c, u32 flags,
+		      struct netlink_ext_ack *extack)
+{
+	if (READ_ONCE(c->state) == NEXUS_CHILD_FAULTED) {
+		NL_SET_ERR_MSG_MOD(extack, "the child is already faulted");
+		return -EINVAL;
+	}
+	if (nexus_child_is_last_healthy(c) && !(flags & NEXUS_F_FORCE)) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "cannot fault the last healthy child without force");
+		return -EBUSY;
+	}
+	nexus_rebuild_stop(c);
+	nexus_child_set_state(c, NEXUS_CHILD_FAULTED, NEXUS_REASON_ADMIN);
+	return 0;
+}
+
+/*
+ * Take @c out of service, expecting it back: from now on the writes it
+ * misses are recorded in its dirty bitmap.
+ * Context: process, nexus_lock held.
+ */
+int nexus_child_offline(struct nexus_child *c, struct netlink_ext_ack *extack)
+{
+	if (!nexus_child_writable(c)) {
+		NL_SET_ERR_MSG_MOD(extack, "the child is not online");
+		return -EINVAL;
+	}
+	if (nexus_child_is_last_healthy(c)) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "cannot take the last healthy child offline");
+		return -EBUSY;
+	}
+	nexus_rebuild_stop(c);
+	nexus_child_set_state(c, NEXUS_CHILD_OFFLINE, NEXUS_REASON_ADMIN);
+	return 0;
+}
+
+/*
+ * Bring an OFFLINE child back: it receives writes again at once, and a
+ * rebuild copies the regions it missed.
+ * Context: process, nexus_lock held.
+ */
+int nexus_child_online(struct nexus_child *c, struct netlink_ext_ack *extack)
+{
+	if (!nexus_child_change_state(c, NEXUS_CHILD_OFFLINE,
+				      NEXUS_CHILD_OUT_OF_SYNC, NEXUS_REASON_NONE)) {
+		NL_SET_ERR_MSG_MOD(extack, "the child is not offline");
+		return -EINVAL;
+	}
+	/* Writers that still saw it OFFLINE have marked their regions. */
+	synchronize_rcu();
+	return nexus_rebuild_start(c, extack);
 }

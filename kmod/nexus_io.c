@@ -24,21 +24,6 @@
 
 static struct workqueue_struct *nexus_wq;
 
-static void nexus_child_get(struct nexus_child *c)
-{
-	atomic_inc(&c->inflight);
-}
-
-static void nexus_child_put(struct nexus_child *c)
-{
-	struct nexus_dev *nx = c->nx;
-
-	/* Pairs with the full barrier in wait_event() of a draining remove. */
-	if (atomic_dec_and_test(&c->inflight) &&
-	    wq_has_sleeper(&nx->child_drain_wq))
-		wake_up_all(&nx->child_drain_wq);
-}
-
 /* Complete a parent bio and drop its nexus reference: nx may go after. */
 static void nexus_parent_done(struct nexus_dev *nx, struct bio *parent,
 			      unsigned long start_time)
@@ -145,6 +130,8 @@ static void nexus_write_complete(struct nexus_io *io)
 	struct bio *parent = io->parent;
 	unsigned long start_time = io->start_time;
 
+	if (io->in_region)
+		nexus_write_exit(nx, io->region);
 	if (io->status == BLK_STS_NOTSUPP)
 		parent->bi_status = BLK_STS_NOTSUPP;
 	else if (!atomic_read(&io->succeeded))
@@ -176,24 +163,43 @@ static void nexus_write_endio(struct bio *clone)
 	nexus_write_put(io);
 }
 
+/*
+ * Send a write to every writable child, and note it in the dirty bitmap of
+ * every OFFLINE child.  A write with data lies in one region (split here)
+ * and holds that region against a rebuild copy until it completes.
+ */
 static void nexus_submit_write(struct nexus_dev *nx, struct bio *bio)
 {
 	struct nexus_child *targets[NEXUS_MAX_CHILDREN];
+	bool in_region = bio_sectors(bio) != 0;
+	unsigned long region = 0;
 	unsigned int n = 0, i;
 	struct nexus_io *io;
+
+	if (in_region) {
+		bio = nexus_split_to_region(nx, bio);
+		region = nexus_region_of(nx, bio->bi_iter.bi_sector);
+		nexus_write_enter(nx, region);
+	}
 
 	rcu_read_lock();
 	for (i = 0; i < NEXUS_MAX_CHILDREN; i++) {
 		struct nexus_child *c = READ_ONCE(nx->children[i]);
 
-		if (c && nexus_child_writable(c)) {
+		if (!c)
+			continue;
+		if (nexus_child_writable(c)) {
 			nexus_child_get(c);
 			targets[n++] = c;
+		} else if (in_region && READ_ONCE(c->state) == NEXUS_CHILD_OFFLINE) {
+			nexus_mark_dirty(c, region);
 		}
 	}
 	rcu_read_unlock();
 
 	if (unlikely(!n)) {
+		if (in_region)
+			nexus_write_exit(nx, region);
 		bio_io_error(bio);
 		percpu_ref_put(&nx->io_ref);
 		return;
@@ -203,6 +209,8 @@ static void nexus_submit_write(struct nexus_dev *nx, struct bio *bio)
 	io->nx = nx;
 	io->parent = bio;
 	io->status = BLK_STS_OK;
+	io->in_region = in_region;
+	io->region = region;
 	atomic_set(&io->remaining, n);
 	atomic_set(&io->succeeded, 0);
 	io->start_time = bio_start_io_acct(bio);
@@ -312,6 +320,9 @@ void nexus_submit_bio(struct bio *bio)
 		bio_io_error(bio);
 		return;
 	}
+	/* A rebuild steps aside while foreground IO is about. */
+	if (atomic_read(&nx->nr_rebuilds))
+		WRITE_ONCE(nx->last_fg_io, jiffies);
 	if (bio_op(bio) == REQ_OP_READ)
 		nexus_submit_read(nx, bio, bio_start_io_acct(bio));
 	else
@@ -326,17 +337,26 @@ int nexus_io_init(struct nexus_dev *nx)
 	bio_list_init(&nx->failed_clones);
 	INIT_WORK(&nx->fail_work, nexus_fail_work);
 
+	ret = nexus_region_init(nx);
+	if (ret)
+		return ret;
 	ret = bioset_init(&nx->bs, NEXUS_POOL_SIZE,
 			  offsetof(struct nexus_clone, bio), BIOSET_NEED_RESCUER);
 	if (ret)
-		return ret;
+		goto exit_region;
 	nx->io_pool = mempool_create_kmalloc_pool(NEXUS_POOL_SIZE,
 						  sizeof(struct nexus_io));
 	if (!nx->io_pool) {
-		bioset_exit(&nx->bs);
-		return -ENOMEM;
+		ret = -ENOMEM;
+		goto exit_bs;
 	}
 	return 0;
+
+exit_bs:
+	bioset_exit(&nx->bs);
+exit_region:
+	nexus_region_exit(nx);
+	return ret;
 }
 
 /* Context: process; no bio of @nx is in flight any more. */
@@ -346,6 +366,7 @@ void nexus_io_exit(struct nexus_dev *nx)
 	mempool_destroy(nx->io_pool);
 	nx->io_pool = NULL;
 	bioset_exit(&nx->bs);
+	nexus_region_exit(nx);
 }
 
 int nexus_io_module_init(void)

@@ -233,6 +233,20 @@ static int nexus_compute_size(struct nexus_dev *nx, u64 requested,
 	return 0;
 }
 
+static int nexus_alloc_dirty_maps(struct nexus_dev *nx)
+{
+	struct nexus_child *c;
+	unsigned int i;
+	int ret;
+
+	for (i = 0; (c = nexus_child_next(nx, &i)); i++) {
+		ret = nexus_child_alloc_dirty(c);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
 static int nexus_setup_disk(struct nexus_dev *nx, u64 requested,
 			    struct netlink_ext_ack *extack)
 {
@@ -251,6 +265,9 @@ static int nexus_setup_disk(struct nexus_dev *nx, u64 requested,
 	if (ret)
 		goto put_disk;
 	ret = nexus_compute_size(nx, requested, extack);
+	if (ret)
+		goto put_disk;
+	ret = nexus_alloc_dirty_maps(nx);
 	if (ret)
 		goto put_disk;
 	set_capacity(disk, nx->sectors);
@@ -420,14 +437,21 @@ static int __init nexus_init(void)
 	ret = nexus_io_module_init();
 	if (ret)
 		return ret;
+	ret = nexus_rebuild_module_init();
+	if (ret)
+		goto exit_io;
 	ret = nexus_nl_register();
-	if (ret) {
-		nexus_io_module_exit();
-		return ret;
-	}
+	if (ret)
+		goto exit_rebuild;
 	pr_info("loaded, generic netlink family \"%s\" version %d\n",
 		NEXUS_GENL_NAME, NEXUS_GENL_VERSION);
 	return 0;
+
+exit_rebuild:
+	nexus_rebuild_module_exit();
+exit_io:
+	nexus_io_module_exit();
+	return ret;
 }
 
 static void __exit nexus_exit(void)
@@ -435,6 +459,7 @@ static void __exit nexus_exit(void)
 	/* Every nexus holds a module reference, so none exists now. */
 	nexus_nl_unregister();
 	WARN_ON(!list_empty(&nexus_list));
+	nexus_rebuild_module_exit();
 	nexus_io_module_exit();
 }
 

@@ -61,7 +61,8 @@ int nexus_nl_fill_child(struct sk_buff *skb, int attr, struct nexus_child *c)
 	    nexus_nl_put_u64(skb, NEXUS_CHILD_A_WRITES,
 			     atomic64_read(&c->writes), NEXUS_CHILD_A_PAD) ||
 	    nexus_nl_put_u64(skb, NEXUS_CHILD_A_ERRORS,
-			     atomic64_read(&c->errors), NEXUS_CHILD_A_PAD)) {
+			     atomic64_read(&c->errors), NEXUS_CHILD_A_PAD) ||
+	    nexus_rebuild_fill(skb, c)) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
 	}
@@ -362,54 +363,139 @@ int nexus_nl_nexus_set_doit(struct sk_buff *skb, struct genl_info *info)
 	return ret;
 }
 
-static int nexus_nl_not_yet(struct genl_info *info)
+/* Operations on one existing child; all share this signature. */
+typedef int (*nexus_child_op_t)(struct nexus_child *c, u32 flags,
+				struct netlink_ext_ack *extack);
+
+/* NEXUS_A_CHILD's path, required. */
+static int nexus_nl_child_path(struct genl_info *info, const char **path)
 {
-	NL_SET_ERR_MSG_MOD(info->extack,
-			   "this command is not implemented yet");
-	return -EOPNOTSUPP;
+	if (GENL_REQ_ATTR_CHECK(info, NEXUS_A_CHILD))
+		return -EINVAL;
+	return nexus_nl_parse_child_path(info->attrs[NEXUS_A_CHILD], path,
+					 info->extack);
+}
+
+static int nexus_nl_child_do(struct genl_info *info, nexus_child_op_t op)
+{
+	struct nexus_child *c;
+	struct nexus_dev *nx;
+	const char *path;
+	int ret;
+
+	ret = nexus_nl_child_path(info, &path);
+	if (ret)
+		return ret;
+	mutex_lock(&nexus_lock);
+	nx = nexus_nl_lookup(info);
+	if (IS_ERR(nx)) {
+		ret = PTR_ERR(nx);
+		goto unlock;
+	}
+	c = nexus_child_find(nx, path, info->extack);
+	if (!c) {
+		NL_SET_BAD_ATTR(info->extack, info->attrs[NEXUS_A_CHILD]);
+		ret = -ENOENT;
+		goto unlock;
+	}
+	ret = op(c, nexus_nl_flags(info), info->extack);
+unlock:
+	mutex_unlock(&nexus_lock);
+	return ret;
 }
 
 int nexus_nl_child_add_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	return nexus_nl_not_yet(info);
+	struct nexus_dev *nx;
+	const char *path;
+	int ret;
+
+	ret = nexus_nl_child_path(info, &path);
+	if (ret)
+		return ret;
+	mutex_lock(&nexus_lock);
+	nx = nexus_nl_lookup(info);
+	if (IS_ERR(nx))
+		ret = PTR_ERR(nx);
+	else
+		ret = nexus_child_add(nx, path, nexus_nl_flags(info),
+				      info->extack);
+	mutex_unlock(&nexus_lock);
+	return ret;
 }
 
 int nexus_nl_child_remove_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	return nexus_nl_not_yet(info);
+	return nexus_nl_child_do(info, nexus_child_remove);
 }
 
 int nexus_nl_child_fault_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	return nexus_nl_not_yet(info);
+	return nexus_nl_child_do(info, nexus_child_fault);
+}
+
+static int nexus_op_offline(struct nexus_child *c, u32 flags,
+			    struct netlink_ext_ack *extack)
+{
+	return nexus_child_offline(c, extack);
 }
 
 int nexus_nl_child_offline_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	return nexus_nl_not_yet(info);
+	return nexus_nl_child_do(info, nexus_op_offline);
+}
+
+static int nexus_op_online(struct nexus_child *c, u32 flags,
+			   struct netlink_ext_ack *extack)
+{
+	return nexus_child_online(c, extack);
 }
 
 int nexus_nl_child_online_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	return nexus_nl_not_yet(info);
+	return nexus_nl_child_do(info, nexus_op_online);
+}
+
+static int nexus_op_rebuild_start(struct nexus_child *c, u32 flags,
+				  struct netlink_ext_ack *extack)
+{
+	return nexus_rebuild_start(c, extack);
 }
 
 int nexus_nl_rebuild_start_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	return nexus_nl_not_yet(info);
+	return nexus_nl_child_do(info, nexus_op_rebuild_start);
+}
+
+static int nexus_op_rebuild_stop(struct nexus_child *c, u32 flags,
+				 struct netlink_ext_ack *extack)
+{
+	return nexus_rebuild_stop_cmd(c, extack);
 }
 
 int nexus_nl_rebuild_stop_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	return nexus_nl_not_yet(info);
+	return nexus_nl_child_do(info, nexus_op_rebuild_stop);
+}
+
+static int nexus_op_rebuild_pause(struct nexus_child *c, u32 flags,
+				  struct netlink_ext_ack *extack)
+{
+	return nexus_rebuild_pause(c, true, extack);
 }
 
 int nexus_nl_rebuild_pause_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	return nexus_nl_not_yet(info);
+	return nexus_nl_child_do(info, nexus_op_rebuild_pause);
+}
+
+static int nexus_op_rebuild_resume(struct nexus_child *c, u32 flags,
+				   struct netlink_ext_ack *extack)
+{
+	return nexus_rebuild_pause(c, false, extack);
 }
 
 int nexus_nl_rebuild_resume_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	return nexus_nl_not_yet(info);
+	return nexus_nl_child_do(info, nexus_op_rebuild_resume);
 }

@@ -57,7 +57,7 @@ expect EEXIST 'block device with that name' NEXUS_CREATE NAME=str:loop0 "$C2"
 expect ENOENT 'does not exist' NEXUS_CREATE NAME=str:nx1 "CHILDREN={CHILD={PATH=str:/dev/nonexistent}}"
 expect ENOTBLK 'not a block device' NEXUS_CREATE NAME=str:nx1 "CHILDREN={CHILD={PATH=str:/etc/passwd}}"
 expect EBUSY 'in use' NEXUS_CREATE NAME=str:nx1 "CHILDREN={CHILD={PATH=str:$L2} CHILD={PATH=str:$L0}}"
-expect EINVAL 'given twice' NEXUS_CREATE NAME=str:nx1 "CHILDREN={CHILD={PATH=str:$L2} CHILD={PATH=str:$L2}}"
+expect EEXIST 'already a child' NEXUS_CREATE NAME=str:nx1 "CHILDREN={CHILD={PATH=str:$L2} CHILD={PATH=str:$L2}}"
 expect ENOSPC 'too small' NEXUS_CREATE NAME=str:nx1 "CHILDREN={CHILD={PATH=str:$L2} CHILD={PATH=str:$LS}}"
 expect ENOSPC 'larger than' NEXUS_CREATE NAME=str:nx1 "$C2" SIZE=u64:$((64 << 20))
 expect EINVAL 'multiple of' NEXUS_CREATE NAME=str:nx1 "$C2" SIZE=u64:1000
