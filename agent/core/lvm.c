@@ -17,7 +17,7 @@ static const char *const PV_FIELDS = "pv_name,vg_name,pv_size,pv_free";
 static const char *const LV_FIELDS =
 	"vg_name,lv_name,lv_uuid,lv_size,lv_tags,lv_attr,segtype,pool_lv,"
 	"origin,data_percent,metadata_percent,lv_path,lv_kernel_major,"
-	"lv_kernel_minor,lv_health_status,lv_active,lv_time";
+	"lv_kernel_minor,lv_health_status,lv_active,lv_time,lv_metadata_size";
 
 void lvm_cmd_init(struct lvm_cmd *c, const char *sub)
 {
@@ -104,6 +104,13 @@ void lvm_cmd_pvs(struct lvm_cmd *c)
 
 /* ---- changes ---------------------------------------------------------- */
 
+static void add_tags(struct lvm_cmd *c, const char *const *tags)
+{
+	for (size_t i = 0; tags && tags[i]; i++)
+		lvm_cmd_tag(c, "--addtag", tags[i], NULL);
+}
+
+
 void lvm_cmd_pvcreate(struct lvm_cmd *c, const char *disk)
 {
 	/*
@@ -123,12 +130,13 @@ void lvm_cmd_pvremove(struct lvm_cmd *c, const char *disk)
 }
 
 void lvm_cmd_vgcreate(struct lvm_cmd *c, const char *vg, const char *const *disks,
-		      size_t n_disks)
+		      size_t n_disks, const char *const *tags)
 {
 	lvm_cmd_init(c, "vgcreate");
 	lvm_cmd_add(c, "-s");
 	lvm_cmd_addf(c, "%" PRIu64 "b", (uint64_t)LVM_EXTENT_SIZE);
 	lvm_cmd_tag(c, "--addtag", LVM_TAG_POOL, NULL);
+	add_tags(c, tags);
 	lvm_cmd_add(c, vg);
 	for (size_t i = 0; i < n_disks; i++)
 		lvm_cmd_add(c, disks[i]);
@@ -176,12 +184,6 @@ void lvm_cmd_lvremove(struct lvm_cmd *c, const char *vg, const char *lv)
 	lvm_cmd_init(c, "lvremove");
 	lvm_cmd_add(c, "-y");
 	lvm_cmd_addf(c, "%s/%s", vg, lv);
-}
-
-static void add_tags(struct lvm_cmd *c, const char *const *tags)
-{
-	for (size_t i = 0; tags && tags[i]; i++)
-		lvm_cmd_tag(c, "--addtag", tags[i], NULL);
 }
 
 void lvm_cmd_lv_create(struct lvm_cmd *c, const char *vg, const char *lv,

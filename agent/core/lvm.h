@@ -57,7 +57,6 @@ struct lvm_cmd {
 /* Our marks (LV tags may use [A-Za-z0-9_+.-/=!:&#]). */
 #define LVM_TAG_POOL		"mayastor_pool"
 #define LVM_TAG_NO_AUTOEXTEND	"mayastor_autoextend:0"
-#define LVM_TAG_DISK		"mayastor_disk:"	/* + file of a loop PV */
 #define LVM_TAG_REPLICA		"mayastor_replica"
 #define LVM_TAG_SNAPSHOT	"mayastor_snapshot"
 #define LVM_TAG_UUID		"mayastor_uuid:"
@@ -93,8 +92,9 @@ void lvm_cmd_pvs(struct lvm_cmd *c);
 
 void lvm_cmd_pvcreate(struct lvm_cmd *c, const char *disk);
 void lvm_cmd_pvremove(struct lvm_cmd *c, const char *disk);
+/* Tagged LVM_TAG_POOL plus tags (NULL-terminated, may be NULL). */
 void lvm_cmd_vgcreate(struct lvm_cmd *c, const char *vg, const char *const *disks,
-		      size_t n_disks);
+		      size_t n_disks, const char *const *tags);
 void lvm_cmd_thin_pool(struct lvm_cmd *c, const char *vg, uint64_t size);
 /* Writes to a full thin pool fail at once (lvchange --errorwhenfull y). */
 void lvm_cmd_error_when_full(struct lvm_cmd *c, const char *vg);
@@ -154,6 +154,7 @@ struct lvm_lv {
 	char time[40];			/* creation time as LVM prints it */
 	char tags[LVM_TAGS_MAX];
 	uint64_t size;
+	uint64_t metadata_size;		/* thin pools */
 	double data_percent, metadata_percent;
 	bool data_percent_present, metadata_percent_present;
 	int major, minor;		/* -1 when not active */

@@ -139,6 +139,7 @@ static void fill_lv(json_object *row, void *item)
 	copy(lv->time, sizeof(lv->time), row, "lv_time");
 	copy(lv->tags, sizeof(lv->tags), row, "lv_tags");
 	lv->size = u64_field(row, "lv_size");
+	lv->metadata_size = u64_field(row, "lv_metadata_size");
 	lv->data_percent = percent_field(row, "data_percent", &lv->data_percent_present);
 	lv->metadata_percent = percent_field(row, "metadata_percent",
 					     &lv->metadata_percent_present);
