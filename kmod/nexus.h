@@ -162,6 +162,7 @@ struct nexus_create_args {
 	u64 size;			/* bytes, 0: as large as fits */
 	u32 region_size;		/* 0: default */
 	const char *paths[NEXUS_MAX_CHILDREN];
+	const struct nlattr *attrs[NEXUS_MAX_CHILDREN];	/* for extack */
 	unsigned int nr_children;
 };
 

@@ -156,6 +156,7 @@ static int nexus_open_children(struct nexus_dev *nx,
 
 		c = nexus_child_open(nx, args->paths[i], i, extack);
 		if (IS_ERR(c)) {
+			NL_SET_BAD_ATTR(extack, args->attrs[i]);
 			nexus_close_children(nx);
 			return PTR_ERR(c);
 		}

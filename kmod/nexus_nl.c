@@ -206,7 +206,7 @@ static int nexus_nl_parse_children(struct genl_info *info,
 						info->extack);
 		if (ret)
 			return ret;
-		args->nr_children++;
+		args->attrs[args->nr_children++] = nest;
 	}
 	if (!args->nr_children) {
 		NL_SET_BAD_ATTR(info->extack, children);
@@ -420,6 +420,8 @@ int nexus_nl_child_add_doit(struct sk_buff *skb, struct genl_info *info)
 	else
 		ret = nexus_child_add(nx, path, nexus_nl_flags(info),
 				      info->extack);
+	if (ret && !IS_ERR(nx))
+		NL_SET_BAD_ATTR(info->extack, info->attrs[NEXUS_A_CHILD]);
 	mutex_unlock(&nexus_lock);
 	return ret;
 }
