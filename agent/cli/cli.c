@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "replica.h"
 #include "uri.h"
 
 /*
@@ -12,7 +13,7 @@
  * .lvol here (and nothing else needs to change).
  */
 const struct child_resolvers cli_child_resolvers = {
-	.lvol = NULL,
+	.lvol = replica_resolve_lvol,
 	.nvmf = NULL,
 	.iscsi = NULL,
 };

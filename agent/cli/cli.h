@@ -59,6 +59,10 @@ extern const struct cli_object cli_nexus_object;
 extern const struct cli_object cli_child_object;
 extern const struct cli_object cli_rebuild_object;
 extern const struct cli_object cli_events_object;
+extern const struct cli_object cli_pool_object;
+extern const struct cli_object cli_replica_object;
+extern const struct cli_object cli_snapshot_object;
+extern const struct cli_object cli_clone_object;
 
 /* Child resolvers the CLI uses (pool/replica code fills .lvol). */
 extern const struct child_resolvers cli_child_resolvers;
@@ -72,7 +76,7 @@ extern const struct child_resolvers cli_child_resolvers;
 	"  bdev:///dev/NAME                  block device only\n" \
 	"  nvmf://HOST[:PORT]/NQN            (not supported yet)\n" \
 	"  iscsi://HOST[:PORT]/IQN/LUN       (not supported yet)\n" \
-	"  lvol://POOL/REPLICA               (not supported yet)\n" \
+	"  lvol://POOL/REPLICA               a replica of a local pool\n" \
 	"Commands other than create and add find the loop device already\n" \
 	"attached to a file, so the same CHILD text works throughout.\n"
 
@@ -172,5 +176,26 @@ typedef int (*cli_child_op_fn)(struct nexus_handle *h, const char *name,
 			       const char *path);
 int cli_run_child_op(struct cli_ctx *ctx, int argc, char **argv,
 		     cli_child_op_fn op, const char *action);
+
+/* ---- pools and replicas (cmd_pool.c, cmd_replica.c) ----------------- */
+
+struct replica_info;
+
+/* Validates a pool name; 0 or 1 after reporting. */
+int cli_check_pool(struct cli_ctx *ctx, const char *name);
+/*
+ * Finds the replica (or snapshot) that n (1 or 2) positional arguments
+ * name: "NAME", "POOL/NAME" or "POOL NAME".  Adds it to the error prefix.
+ */
+int cli_find_replica(struct cli_ctx *ctx, char **pos, int n, bool snapshot,
+		     struct replica_info *out);
+/* SIZE of --size: MiB by default, a multiple of 512 bytes; 0 or 1. */
+int cli_parse_size(struct cli_ctx *ctx, const char *text, uint64_t *size);
+/* replica share / unshare (cmd_share.c). */
+int cli_replica_share_cmd(struct cli_ctx *ctx, int argc, char **argv);
+int cli_replica_unshare_cmd(struct cli_ctx *ctx, int argc, char **argv);
+/* "ACTION KIND POOL[/NAME]"; JSON {"action", "pool", KIND: NAME}. */
+int cli_storage_report(struct cli_ctx *ctx, const char *action, const char *kind,
+		       const char *pool, const char *name);
 
 #endif /* AGENT_CLI_H */

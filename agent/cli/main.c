@@ -15,10 +15,10 @@ static const struct cli_object *const objects[] = {
 	&cli_child_object,
 	&cli_rebuild_object,
 	&cli_events_object,
-	/* &cli_pool_object, */
-	/* &cli_replica_object, */
-	/* &cli_snapshot_object, */
-	/* &cli_clone_object, */
+	&cli_pool_object,
+	&cli_replica_object,
+	&cli_snapshot_object,
+	&cli_clone_object,
 	/* &cli_share_object, */
 	NULL,
 };

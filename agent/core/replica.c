@@ -50,6 +50,8 @@ bool replica_from_lv(const struct lvm_lv *lv, struct replica_info *r)
 		  (lvm_tag_value(lv->tags, LVM_TAG_THIN, value, sizeof(value)) &&
 		   strcmp(value, "1") == 0);
 	r->active = lv->active;
+	r->major = lv->major;
+	r->minor = lv->minor;
 	r->size = lv->size;
 	r->used = r->thin ? (uint64_t)((double)lv->size * lv->data_percent / 100.0)
 			  : lv->size;

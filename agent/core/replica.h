@@ -25,6 +25,7 @@ struct replica_info {
 	char origin[LVM_NAME_MAX];	/* snapshot: replica; clone: snapshot */
 	char time[40];
 	bool thin, snapshot, active;
+	int major, minor;		/* of the active LV, else -1 */
 	uint64_t size, used;
 	bool shared;			/* share is valid */
 	struct nvmf_share share;
@@ -98,6 +99,20 @@ void replica_uri(const struct replica_info *r, char *buf, size_t size);
 /* The lvol://POOL/REPLICA resolver (child_resolvers.lvol). */
 int replica_resolve_lvol(const struct child_uri *uri, enum child_mode mode,
 			 struct child_target *out, char *err, size_t errlen);
+
+/*
+ * Quiescing a device before snapshots (snapshot_quiesce.c): a mounted
+ * file system is frozen (FIFREEZE) until quiesce_end(); a raw device is
+ * only flushed (fsync, BLKFLSBUF), as there is nobody to hold off.
+ */
+struct quiesce {
+	int fd;
+	bool frozen;
+	char mountpoint[PATH_MAX];
+};
+
+int quiesce_start(const char *device, struct quiesce *q, char *err, size_t errlen);
+void quiesce_end(struct quiesce *q);
 
 /* Random version 4 UUID, 36 characters. */
 int replica_new_uuid(char buf[64]);
