@@ -12,12 +12,14 @@
 #define REPORT_OPTS "--reportformat", "json", "--units", "b", "--nosuffix"
 
 static const char *const VG_FIELDS =
-	"vg_name,vg_uuid,vg_size,vg_free,vg_extent_size,vg_tags";
+	"vg_name,vg_uuid,vg_size,vg_free,vg_extent_size,vg_tags,pv_name";
 static const char *const PV_FIELDS = "pv_name,vg_name,pv_size,pv_free";
 static const char *const LV_FIELDS =
 	"vg_name,lv_name,lv_uuid,lv_size,lv_tags,lv_attr,segtype,pool_lv,"
 	"origin,data_percent,metadata_percent,lv_path,lv_kernel_major,"
-	"lv_kernel_minor,lv_health_status,lv_active,lv_time,lv_metadata_size";
+	"lv_kernel_minor,lv_health_status,lv_active,lv_time,lv_metadata_size,"
+	/* The VG's fields too: one report says all a replica command needs. */
+	"vg_uuid,vg_size,vg_free,vg_tags";
 
 void lvm_cmd_init(struct lvm_cmd *c, const char *sub)
 {
@@ -142,14 +144,19 @@ void lvm_cmd_vgcreate(struct lvm_cmd *c, const char *vg, const char *const *disk
 		lvm_cmd_add(c, disks[i]);
 }
 
-void lvm_cmd_thin_pool(struct lvm_cmd *c, const char *vg, uint64_t size)
+void lvm_cmd_thin_pool(struct lvm_cmd *c, const char *vg)
 {
 	lvm_cmd_init(c, "lvcreate");
 	lvm_cmd_add(c, "-y");
 	lvm_cmd_add(c, "--type");
 	lvm_cmd_add(c, "thin-pool");
-	lvm_cmd_add(c, "-L");
-	lvm_cmd_addf(c, "%" PRIu64 "b", size);
+	/*
+	 * Half of the VG starts as the thin pool (its metadata and spare
+	 * come on top); the other half is for thick replicas, and
+	 * autoextend moves the line as thin replicas fill up.
+	 */
+	lvm_cmd_add(c, "-l");
+	lvm_cmd_add(c, "50%FREE");
 	/* New blocks are zeroed so no stale data is ever read. */
 	lvm_cmd_add(c, "--zero");
 	lvm_cmd_add(c, "y");

@@ -85,7 +85,10 @@ void lvm_cmd_tag(struct lvm_cmd *c, const char *op, const char *prefix,
 /* The command line as one string (for logs and tests). */
 char *lvm_cmd_str(const struct lvm_cmd *c, char *buf, size_t size);
 
-/* Reports: JSON, sizes in bytes without suffix; vg NULL for all. */
+/*
+ * Reports: JSON, sizes in bytes without suffix; vg NULL for all.  vgs has
+ * a row per PV of each VG; lvs carries each LV's VG fields.
+ */
 void lvm_cmd_vgs(struct lvm_cmd *c, const char *vg);
 void lvm_cmd_lvs(struct lvm_cmd *c, const char *vg);
 void lvm_cmd_pvs(struct lvm_cmd *c);
@@ -95,7 +98,8 @@ void lvm_cmd_pvremove(struct lvm_cmd *c, const char *disk);
 /* Tagged LVM_TAG_POOL plus tags (NULL-terminated, may be NULL). */
 void lvm_cmd_vgcreate(struct lvm_cmd *c, const char *vg, const char *const *disks,
 		      size_t n_disks, const char *const *tags);
-void lvm_cmd_thin_pool(struct lvm_cmd *c, const char *vg, uint64_t size);
+/* The thin pool LVM_THIN_POOL, on half of the VG's free space. */
+void lvm_cmd_thin_pool(struct lvm_cmd *c, const char *vg);
 /* Writes to a full thin pool fail at once (lvchange --errorwhenfull y). */
 void lvm_cmd_error_when_full(struct lvm_cmd *c, const char *vg);
 void lvm_cmd_vgremove(struct lvm_cmd *c, const char *vg);
@@ -133,6 +137,7 @@ struct lvm_vg {
 	char uuid[64];
 	uint64_t size, free, extent_size;
 	char tags[LVM_TAGS_MAX];	/* "a,b,c" as LVM prints them */
+	char pv[PATH_MAX];		/* one row per PV of the VG */
 };
 
 struct lvm_pv {
@@ -159,6 +164,7 @@ struct lvm_lv {
 	bool data_percent_present, metadata_percent_present;
 	int major, minor;		/* -1 when not active */
 	bool active;
+	struct lvm_vg vgi;		/* its VG (vgi.pv is empty) */
 };
 
 struct lvm_vg_list { struct lvm_vg *items; size_t count; };

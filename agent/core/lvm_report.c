@@ -108,6 +108,7 @@ static void fill_vg(json_object *row, void *item)
 	copy(vg->name, sizeof(vg->name), row, "vg_name");
 	copy(vg->uuid, sizeof(vg->uuid), row, "vg_uuid");
 	copy(vg->tags, sizeof(vg->tags), row, "vg_tags");
+	copy(vg->pv, sizeof(vg->pv), row, "pv_name");
 	vg->size = u64_field(row, "vg_size");
 	vg->free = u64_field(row, "vg_free");
 	vg->extent_size = u64_field(row, "vg_extent_size");
@@ -146,6 +147,7 @@ static void fill_lv(json_object *row, void *item)
 	lv->major = int_field(row, "lv_kernel_major");
 	lv->minor = int_field(row, "lv_kernel_minor");
 	lv->active = strcmp(field(row, "lv_active"), "active") == 0;
+	fill_vg(row, &lv->vgi);
 }
 
 int lvm_parse_vgs(const char *json, struct lvm_vg_list *out, char *err, size_t errlen)

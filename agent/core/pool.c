@@ -65,8 +65,7 @@ static void add_lv(struct pool_info *info, const struct lvm_lv *lv)
 		info->used += lv->size;	/* thick: all of it is allocated */
 }
 
-void pool_info_from(const struct lvm_vg *vg, const struct lvm_lv_list *lvs,
-		    const struct lvm_pv_list *pvs, struct pool_info *info)
+static void info_init(const struct lvm_vg *vg, struct pool_info *info)
 {
 	memset(info, 0, sizeof(*info));
 	snprintf(info->name, sizeof(info->name), "%s", vg->name);
@@ -75,57 +74,68 @@ void pool_info_from(const struct lvm_vg *vg, const struct lvm_lv_list *lvs,
 	info->free = vg->free;
 	info->autoextend = !lvm_tags_has(vg->tags, LVM_TAG_NO_AUTOEXTEND);
 	info->state = "faulted";	/* unless the thin pool is found */
-	for (size_t i = 0; i < lvs->count; i++)
-		if (strcmp(lvs->items[i].vg, vg->name) == 0)
-			add_lv(info, &lvs->items[i]);
-	for (size_t i = 0; i < pvs->count && info->n_disks < POOL_MAX_DISKS; i++)
-		if (strcmp(pvs->items[i].vg, vg->name) == 0)
-			snprintf(info->disks[info->n_disks++], sizeof(info->disks[0]),
-				 "%s", pvs->items[i].name);
 }
 
-uint64_t pool_initial_thin_size(uint64_t vg_free)
+static void add_lvs(const struct lvm_lv_list *lvs, struct pool_info *info)
 {
-	/*
-	 * Metadata and its spare take LVM's minimum (2 MiB each) in small
-	 * pools; half of the rest starts the thin pool, the other half is
-	 * for thick replicas, and autoextend moves the line as needed.
-	 */
-	uint64_t reserve = 4 * LVM_EXTENT_SIZE;
-	uint64_t room = vg_free > reserve ? vg_free - reserve : 0;
-	uint64_t size = room / 2 / LVM_EXTENT_SIZE * LVM_EXTENT_SIZE;
+	for (size_t i = 0; i < lvs->count; i++)
+		if (strcmp(lvs->items[i].vg, info->name) == 0)
+			add_lv(info, &lvs->items[i]);
+}
 
-	return size ? size : LVM_EXTENT_SIZE;
+bool pool_info_from(const struct lvm_vg_list *vgs, const char *name,
+		    const struct lvm_lv_list *lvs, struct pool_info *info)
+{
+	bool found = false;
+
+	for (size_t i = 0; i < vgs->count; i++) {
+		const struct lvm_vg *vg = &vgs->items[i];
+
+		if (strcmp(vg->name, name) != 0)
+			continue;
+		if (!found)
+			info_init(vg, info);
+		found = true;
+		if (vg->pv[0] && info->n_disks < POOL_MAX_DISKS)
+			snprintf(info->disks[info->n_disks++], sizeof(info->disks[0]),
+				 "%s", vg->pv);
+	}
+	if (found)
+		add_lvs(lvs, info);
+	return found;
+}
+
+bool pool_info_from_lvs(const struct lvm_lv_list *lvs, const char *name,
+			struct pool_info *info)
+{
+	for (size_t i = 0; i < lvs->count; i++) {
+		if (strcmp(lvs->items[i].vg, name) != 0)
+			continue;
+		info_init(&lvs->items[i].vgi, info);
+		snprintf(info->name, sizeof(info->name), "%s", name);
+		add_lvs(lvs, info);
+		return true;
+	}
+	return false;
 }
 
 /* ---- reading -------------------------------------------------------------- */
 
-struct reports {
-	struct lvm_vg_list vgs;
-	struct lvm_lv_list lvs;
-	struct lvm_pv_list pvs;
-};
-
-static void reports_free(struct reports *r)
+/* Is name among vgs, and ours?  0, -ENOENT or -EPERM with err filled. */
+static int find_ours(const struct lvm_vg_list *vgs, const char *name, char *err,
+		     size_t errlen)
 {
-	lvm_vg_list_free(&r->vgs);
-	lvm_lv_list_free(&r->lvs);
-	lvm_pv_list_free(&r->pvs);
-}
-
-static int reports_get(const char *vg, struct reports *r, char *err, size_t errlen)
-{
-	int rc;
-
-	memset(r, 0, sizeof(*r));
-	rc = lvm_report_vgs(vg, &r->vgs, err, errlen);
-	if (!rc)
-		rc = lvm_report_lvs(vg, &r->lvs, err, errlen);
-	if (!rc)
-		rc = lvm_report_pvs(&r->pvs, err, errlen);
-	if (rc)
-		reports_free(r);
-	return rc;
+	for (size_t i = 0; i < vgs->count; i++) {
+		if (strcmp(vgs->items[i].name, name) != 0)
+			continue;
+		if (pool_vg_is_ours(&vgs->items[i]))
+			return 0;
+		snprintf(err, errlen, "volume group %s is not a mayastor pool (it has "
+			 "no %s tag); leaving it alone", name, LVM_TAG_POOL);
+		return -EPERM;
+	}
+	snprintf(err, errlen, "no pool named %s", name);
+	return -ENOENT;
 }
 
 int pool_check_ours(const char *name, char *err, size_t errlen)
@@ -135,35 +145,34 @@ int pool_check_ours(const char *name, char *err, size_t errlen)
 
 	/* All VGs: "vgs NAME" fails with a less helpful message. */
 	rc = lvm_report_vgs(NULL, &vgs, err, errlen);
-	if (rc)
-		return rc;
-	rc = -ENOENT;
-	snprintf(err, errlen, "no pool named %s", name);
-	for (size_t i = 0; i < vgs.count; i++) {
-		if (strcmp(vgs.items[i].name, name) != 0)
-			continue;
-		rc = pool_vg_is_ours(&vgs.items[i]) ? 0 : -EPERM;
-		if (rc)
-			snprintf(err, errlen, "volume group %s is not a mayastor pool "
-				 "(it has no %s tag); leaving it alone", name,
-				 LVM_TAG_POOL);
-	}
+	if (!rc)
+		rc = find_ours(&vgs, name, err, errlen);
 	lvm_vg_list_free(&vgs);
 	return rc;
 }
 
-static int fill_list(const struct reports *r, const char *name, struct pool_list *out)
+static bool seen(const struct pool_list *l, const char *name)
 {
-	out->items = calloc(r->vgs.count ? r->vgs.count : 1, sizeof(*out->items));
+	for (size_t i = 0; i < l->count; i++)
+		if (strcmp(l->items[i].name, name) == 0)
+			return true;
+	return false;
+}
+
+static int fill_list(const struct lvm_vg_list *vgs, const struct lvm_lv_list *lvs,
+		     const char *name, struct pool_list *out)
+{
+	out->items = calloc(vgs->count ? vgs->count : 1, sizeof(*out->items));
 	out->count = 0;
 	if (!out->items)
 		return -ENOMEM;
-	for (size_t i = 0; i < r->vgs.count; i++) {
-		const struct lvm_vg *vg = &r->vgs.items[i];
+	for (size_t i = 0; i < vgs->count; i++) {
+		const struct lvm_vg *vg = &vgs->items[i];
 
-		if (!pool_vg_is_ours(vg) || (name && strcmp(vg->name, name) != 0))
+		if (!pool_vg_is_ours(vg) || (name && strcmp(vg->name, name) != 0) ||
+		    seen(out, vg->name))
 			continue;
-		pool_info_from(vg, &r->lvs, &r->pvs, &out->items[out->count++]);
+		pool_info_from(vgs, vg->name, lvs, &out->items[out->count++]);
 	}
 	return 0;
 }
@@ -186,21 +195,23 @@ static bool maintain_all(const struct pool_list *l)
 
 static int list_once(const char *name, struct pool_list *out, char *err, size_t errlen)
 {
-	struct reports r;
+	struct lvm_vg_list vgs;
+	struct lvm_lv_list lvs = { 0 };
 	int rc;
 
-	if (name) {
-		rc = pool_check_ours(name, err, errlen);
-		if (rc)
-			return rc;
-	}
-	rc = reports_get(NULL, &r, err, errlen);
-	if (rc)
-		return rc;
-	rc = fill_list(&r, name, out);
-	if (rc)
+	out->items = NULL;
+	out->count = 0;
+	rc = lvm_report_vgs(NULL, &vgs, err, errlen);
+	if (!rc && name)
+		rc = find_ours(&vgs, name, err, errlen);
+	if (!rc)
+		rc = lvm_report_lvs(name, &lvs, err, errlen);
+	if (!rc && fill_list(&vgs, &lvs, name, out)) {
 		snprintf(err, errlen, "out of memory");
-	reports_free(&r);
+		rc = -ENOMEM;
+	}
+	lvm_vg_list_free(&vgs);
+	lvm_lv_list_free(&lvs);
 	return rc;
 }
 
@@ -333,7 +344,6 @@ static int make_vg(const struct pool_create_req *req, struct create_state *s,
 		   char *err, size_t errlen)
 {
 	const char *tags[] = { req->autoextend ? NULL : LVM_TAG_NO_AUTOEXTEND, NULL };
-	struct lvm_vg_list vgs;
 	struct lvm_cmd c;
 	int rc;
 
@@ -342,12 +352,7 @@ static int make_vg(const struct pool_create_req *req, struct create_state *s,
 	if (rc)
 		return rc;
 	s->vg = true;
-	rc = lvm_report_vgs(req->name, &vgs, err, errlen);
-	if (rc)
-		return rc;
-	lvm_cmd_thin_pool(&c, req->name, pool_initial_thin_size(vgs.count ?
-							    vgs.items[0].free : 0));
-	lvm_vg_list_free(&vgs);
+	lvm_cmd_thin_pool(&c, req->name);
 	rc = lvm_run(&c, NULL, err, errlen);
 	if (rc)
 		return rc;
@@ -423,49 +428,50 @@ static int count_volumes(const char *name, size_t *n, char *err, size_t errlen)
 	return rc;
 }
 
-static void remove_pvs(const char *name, const struct lvm_pv_list *pvs,
+static void remove_pvs(const char *name, const struct lvm_vg_list *vgs,
 		       char *err, size_t errlen)
 {
-	for (size_t i = 0; i < pvs->count; i++) {
+	for (size_t i = 0; i < vgs->count; i++) {
 		struct lvm_cmd c;
 		char why[512];
 
-		if (strcmp(pvs->items[i].vg, name) != 0)
+		if (strcmp(vgs->items[i].name, name) != 0 || !vgs->items[i].pv[0])
 			continue;
-		lvm_cmd_pvremove(&c, pvs->items[i].name);
+		lvm_cmd_pvremove(&c, vgs->items[i].pv);
 		if (lvm_run(&c, NULL, why, sizeof(why)) && !err[0])
 			snprintf(err, errlen, "pool destroyed, but disk %s: %s",
-				 pvs->items[i].name, why);
+				 vgs->items[i].pv, why);
 	}
 }
 
 int pool_destroy(const char *name, bool force, char *err, size_t errlen)
 {
-	struct lvm_pv_list pvs;
+	struct lvm_vg_list vgs;
 	struct lvm_cmd c;
-	size_t n;
+	size_t n = 0;
 	int rc;
 
-	rc = pool_check_ours(name, err, errlen);
+	rc = lvm_report_vgs(NULL, &vgs, err, errlen);
+	if (!rc)
+		rc = find_ours(&vgs, name, err, errlen);
 	if (!rc)
 		rc = count_volumes(name, &n, err, errlen);
-	if (rc)
-		return rc;
-	if (n && !force) {
+	if (!rc && n && !force) {
 		snprintf(err, errlen, "pool has %zu replica(s) or snapshot(s); destroy "
 			 "them first, or use --force", n);
-		return -EBUSY;
+		rc = -EBUSY;
 	}
-	rc = lvm_report_pvs(&pvs, err, errlen);
-	if (rc)
-		return rc;
-	lvm_cmd_vgremove(&c, name);
-	rc = lvm_run(&c, NULL, err, errlen);
-	err[0] = rc ? err[0] : '\0';
-	if (!rc)
-		remove_pvs(name, &pvs, err, errlen);
-	lvm_pv_list_free(&pvs);
-	return rc ? rc : (err[0] ? -EIO : 0);
+	if (!rc) {
+		lvm_cmd_vgremove(&c, name);
+		rc = lvm_run(&c, NULL, err, errlen);
+	}
+	if (!rc) {
+		err[0] = '\0';
+		remove_pvs(name, &vgs, err, errlen);
+		rc = err[0] ? -EIO : 0;
+	}
+	lvm_vg_list_free(&vgs);
+	return rc;
 }
 
 int pool_import(const char *name, const char *const *disks, size_t n_disks,

@@ -47,12 +47,15 @@ bool pool_name_valid(const char *name);
 /* Is vg ours (tagged mayastor_pool)? */
 bool pool_vg_is_ours(const struct lvm_vg *vg);
 
-/* Fills info from LVM's reports (pure: unit-tested with real reports). */
-void pool_info_from(const struct lvm_vg *vg, const struct lvm_lv_list *lvs,
-		    const struct lvm_pv_list *pvs, struct pool_info *info);
-
-/* Initial thin pool data size for a new VG with free bytes. */
-uint64_t pool_initial_thin_size(uint64_t vg_free);
+/*
+ * Fills info of VG name from LVM's reports (pure: unit-tested with real
+ * reports); false if vgs has no such VG.
+ */
+bool pool_info_from(const struct lvm_vg_list *vgs, const char *name,
+		    const struct lvm_lv_list *lvs, struct pool_info *info);
+/* The same from an lvs report alone (no disks); false if no LV is in name. */
+bool pool_info_from_lvs(const struct lvm_lv_list *lvs, const char *name,
+			struct pool_info *info);
 
 /*
  * Every pool of ours (name NULL) or just name.  Pools that need it are

@@ -73,6 +73,48 @@ void replica_uri(const struct replica_info *r, char *buf, size_t size)
 		snprintf(buf, size, "bdev://%s", r->path);
 }
 
+/* Runs lvs for pool (NULL: all); a pool must exist and be ours. */
+static int pool_lvs(const char *pool, struct lvm_lv_list *lvs, char *err, size_t errlen)
+{
+	int rc = lvm_report_lvs(pool, lvs, err, errlen);
+
+	if (rc == -EIO && pool && strstr(err, "not found")) {
+		snprintf(err, errlen, "no pool named %s", pool);
+		return -ENOENT;
+	}
+	/* Every pool has its thin pool LV: no row means not a pool. */
+	if (!rc && pool && (!lvs->count || !pool_vg_is_ours(&lvs->items[0].vgi))) {
+		bool exists = lvs->count > 0;
+
+		snprintf(err, errlen, exists ? "volume group %s is not a mayastor "
+			 "pool; leaving it alone" : "no pool named %s", pool);
+		lvm_lv_list_free(lvs);
+		return exists ? -EPERM : -ENOENT;
+	}
+	return rc;
+}
+
+static int fill_replicas(const struct lvm_lv_list *lvs, bool snapshots,
+			 struct replica_list *out, char *err, size_t errlen)
+{
+	out->items = calloc(lvs->count ? lvs->count : 1, sizeof(*out->items));
+	out->count = 0;
+	if (!out->items) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < lvs->count; i++) {
+		struct replica_info *r = &out->items[out->count];
+
+		if (pool_vg_is_ours(&lvs->items[i].vgi) &&
+		    replica_from_lv(&lvs->items[i], r) && r->snapshot == snapshots) {
+			add_share(r);
+			out->count++;
+		}
+	}
+	return 0;
+}
+
 int replica_list_get(const char *pool, bool snapshots, struct replica_list *out,
 		     char *err, size_t errlen)
 {
@@ -81,27 +123,11 @@ int replica_list_get(const char *pool, bool snapshots, struct replica_list *out,
 
 	out->items = NULL;
 	out->count = 0;
-	if (pool && (rc = pool_check_ours(pool, err, errlen)))
-		return rc;
-	rc = lvm_report_lvs(pool, &lvs, err, errlen);
-	if (rc)
-		return rc;
-	out->items = calloc(lvs.count ? lvs.count : 1, sizeof(*out->items));
-	if (!out->items) {
-		lvm_lv_list_free(&lvs);
-		snprintf(err, errlen, "out of memory");
-		return -ENOMEM;
-	}
-	for (size_t i = 0; i < lvs.count; i++) {
-		struct replica_info *r = &out->items[out->count];
-
-		if (replica_from_lv(&lvs.items[i], r) && r->snapshot == snapshots) {
-			add_share(r);
-			out->count++;
-		}
-	}
+	rc = pool_lvs(pool, &lvs, err, errlen);
+	if (!rc)
+		rc = fill_replicas(&lvs, snapshots, out, err, errlen);
 	lvm_lv_list_free(&lvs);
-	return 0;
+	return rc;
 }
 
 void replica_list_free(struct replica_list *l)
@@ -145,41 +171,40 @@ int replica_find(const char *pool, const char *name, bool snapshot,
 
 /* ---- create ----------------------------------------------------------------- */
 
-/* Refuses a name any LV of the pool has (replica, snapshot or not ours). */
-static int check_free_name(const char *pool, const char *name, char *err,
-			   size_t errlen)
-{
-	struct lvm_lv_list lvs;
-	int rc = lvm_report_lvs(pool, &lvs, err, errlen);
-
-	if (!rc && lvm_lv_find(&lvs, pool, name)) {
-		snprintf(err, errlen, "pool %s already has a volume named %s", pool, name);
-		rc = -EEXIST;
-	}
-	lvm_lv_list_free(&lvs);
-	return rc;
-}
-
 static uint64_t round_up_extent(uint64_t size)
 {
 	return (size + LVM_EXTENT_SIZE - 1) / LVM_EXTENT_SIZE * LVM_EXTENT_SIZE;
 }
 
-/* The pool (extended first if it needs it) must have room for a thick LV. */
-static int check_room(const char *pool, uint64_t size, bool thin, char *err,
-		      size_t errlen)
+/*
+ * Checks a new LV fits the pool, extending the thin pool first if the
+ * policy says so: pool's lvs report, one call, says everything.
+ */
+static int check_pool(const char *pool, const char *name, uint64_t size, bool thin,
+		      char *err, size_t errlen)
 {
 	char want[SIZE_STR_MAX], have[SIZE_STR_MAX];
-	struct pool_list l;
-	int rc = pool_list_get(pool, &l, err, errlen);
+	struct lvm_lv_list lvs;
+	struct pool_info info;
+	bool extended;
+	int rc = pool_lvs(pool, &lvs, err, errlen);
 
-	if (!rc && !thin && l.count && l.items[0].free < round_up_extent(size)) {
-		snprintf(err, errlen, "not enough space for a thick replica of %s: "
-			 "pool %s has %s free", size_format(size, want), pool,
-			 size_format(l.items[0].free, have));
-		rc = -ENOSPC;
+	if (!rc && name && lvm_lv_find(&lvs, pool, name)) {
+		snprintf(err, errlen, "pool %s already has a volume named %s", pool, name);
+		rc = -EEXIST;
 	}
-	pool_list_free(&l);
+	if (!rc && pool_info_from_lvs(&lvs, pool, &info)) {
+		if (!thin && info.free < round_up_extent(size)) {
+			snprintf(err, errlen, "not enough space for a thick replica of "
+				 "%s: pool %s has %s free", size_format(size, want), pool,
+				 size_format(info.free, have));
+			rc = -ENOSPC;
+		} else if (thin) {
+			/* A pool that cannot grow still takes thin replicas. */
+			pool_maintain(&info, &extended, want, sizeof(want));
+		}
+	}
+	lvm_lv_list_free(&lvs);
 	return rc;
 }
 
@@ -206,11 +231,7 @@ int replica_create(const struct replica_create_req *req, struct replica_info *ou
 	snprintf(tag_uuid, sizeof(tag_uuid), "%s%s", LVM_TAG_UUID, uuid);
 	snprintf(tag_nexus, sizeof(tag_nexus), "%s%s", LVM_TAG_NEXUS,
 		 req->nexus ? req->nexus : "");
-	rc = pool_check_ours(req->pool, err, errlen);
-	if (!rc)
-		rc = check_free_name(req->pool, req->name, err, errlen);
-	if (!rc)
-		rc = check_room(req->pool, req->size, req->thin, err, errlen);
+	rc = check_pool(req->pool, req->name, req->size, req->thin, err, errlen);
 	if (rc)
 		return rc;
 	lvm_cmd_lv_create(&c, req->pool, req->name, req->size, req->thin, tags);
@@ -267,7 +288,8 @@ int replica_resize(const struct replica_info *r, uint64_t size, char *err,
 			 size_format(r->size, have));
 		return -EINVAL;
 	}
-	rc = check_room(r->pool, round_up_extent(size) - r->size, r->thin, err, errlen);
+	rc = check_pool(r->pool, NULL, round_up_extent(size) - r->size, r->thin,
+			err, errlen);
 	if (rc)
 		return rc;
 	lvm_cmd_lvextend(&c, r->pool, r->name, size);

@@ -6,29 +6,14 @@
 
 #include "replica.h"
 
-/* Any LV of the pool may already have the name (LVM would say so too). */
-static int name_free(const char *pool, const char *name, char *err, size_t errlen)
-{
-	struct lvm_lv_list lvs;
-	int rc = lvm_report_lvs(pool, &lvs, err, errlen);
-
-	if (!rc && lvm_lv_find(&lvs, pool, name)) {
-		snprintf(err, errlen, "pool %s already has a volume named %s", pool, name);
-		rc = -EEXIST;
-	}
-	lvm_lv_list_free(&lvs);
-	return rc;
-}
-
 static int take(const struct replica_info *src, const char *name, bool writable,
 		const char *const *tags, struct replica_info *out, char *err,
 		size_t errlen)
 {
 	struct lvm_cmd c;
-	int rc = name_free(src->pool, name, err, errlen);
+	int rc;
 
-	if (rc)
-		return rc;
+	/* A name taken already: LVM says so ("Logical Volume ... already exists"). */
 	lvm_cmd_snapshot(&c, src->pool, src->name, name, writable, tags);
 	rc = lvm_run(&c, NULL, err, errlen);
 	if (rc || !out)
