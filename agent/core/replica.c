@@ -319,6 +319,6 @@ int replica_resolve_lvol(const struct child_uri *uri, enum child_mode mode,
 		snprintf(err, errlen, "path longer than %d characters", NEXUS_PATH_MAX);
 		return -ENAMETOOLONG;
 	}
-	snprintf(out->path, sizeof(out->path), "%s", r.path);
+	memcpy(out->path, r.path, strlen(r.path) + 1);	/* length checked above */
 	return 0;
 }
