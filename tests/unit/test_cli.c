@@ -157,8 +157,8 @@ static void child_and_rebuild_commands(void **state)
 	refused("child fault nx0", "mayastor-client: child fault: missing CHILD");
 	refused("child fault", "mayastor-client: child fault: missing NAME and CHILD");
 	/* Resolving a scheme nobody handles yet fails before connecting. */
-	refused("child offline nx0 lvol://pool/r1",
-		"mayastor-client: child offline nx0: child lvol://pool/r1: lvol children are not supported yet\n");
+	refused("child offline nx0 nvmf://10.0.0.1:4420/nqn.2019-05.io.openebs:x",
+		"mayastor-client: child offline nx0: child nvmf://10.0.0.1:4420/nqn.2019-05.io.openebs:x: nvmf children are not supported yet\n");
 	refused("child online nx0 /nonexistent/disk.img",
 		"mayastor-client: child online nx0: child /nonexistent/disk.img: No such file or directory\n");
 	refused("rebuild progress nx0 iscsi://h/iqn.x/1",
