@@ -2,6 +2,7 @@
 /* Running an external tool with posix_spawn, its output captured. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -92,21 +93,49 @@ static void build_env(const char *env[ENV_MAX + 1], const char *const extra_env[
 	env[n] = NULL;
 }
 
+/* Is dir/name (dir of len bytes) an executable file?  Its path in path. */
+static bool try_dir(const char *dir, size_t len, const char *name, char *path,
+		    size_t size)
+{
+	int n = snprintf(path, size, "%.*s%s%s", (int)len, dir, len ? "/" : "", name);
+
+	return n > 0 && (size_t)n < size && access(path, X_OK) == 0;
+}
+
+/*
+ * Finds the program ourselves rather than trusting posix_spawnp's error:
+ * under valgrind (no CLONE_VFORK) a failed exec only shows as exit 127.
+ * PATH first, then /usr/sbin and /sbin: a plain user's PATH often lacks sbin.
+ */
+static int find_program(const char *name, char *path, size_t size)
+{
+	const char *dirs = getenv("PATH");
+
+	if (strchr(name, '/'))
+		return try_dir("", 0, name, path, size) ? 0 : -ENOENT;
+	for (const char *p = dirs ? dirs : ""; *p;) {
+		size_t len = strcspn(p, ":");
+
+		if (len && try_dir(p, len, name, path, size))
+			return 0;
+		p += len + (p[len] ? 1 : 0);
+	}
+	if (try_dir("/usr/sbin", 9, name, path, size) ||
+	    try_dir("/sbin", 5, name, path, size))
+		return 0;
+	return -ENOENT;
+}
+
 static int spawn(const char *const argv[], const char *const env[],
 		 posix_spawn_file_actions_t *fa, pid_t *pid)
 {
-	static const char *const dirs[] = { "/usr/sbin/", "/sbin/" };
 	char path[PATH_MAX];
-	int rc;
+	int rc = find_program(argv[0], path, sizeof(path));
 
-	rc = posix_spawnp(pid, argv[0], fa, NULL, (char *const *)argv,
-			  (char *const *)env);
-	for (size_t i = 0; rc == ENOENT && !strchr(argv[0], '/') && i < 2; i++) {
-		snprintf(path, sizeof(path), "%s%s", dirs[i], argv[0]);
-		rc = posix_spawn(pid, path, fa, NULL, (char *const *)argv,
-				 (char *const *)env);
-	}
-	return -rc;
+	if (rc)
+		return rc;
+	return -posix_spawn(pid, path, fa, NULL, (char *const *)argv,
+			    (char *const *)env);
 }
 
 static int start(const char *const argv[], const char *const extra_env[],
