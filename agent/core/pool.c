@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* Pools: what they are made of (LVM reports) and their lifecycle. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "child.h"
 #include "pool.h"
@@ -300,15 +302,24 @@ struct create_state {
 	bool vg, thin_pool;
 };
 
-static int resolve_disks(const struct pool_create_req *req, struct create_state *s,
-			 char *err, size_t errlen)
+/*
+ * mode CHILD_ATTACH attaches files to new loop devices; CHILD_LOOKUP (for
+ * import) takes the loop device a file has already, if any, and attaches
+ * one only if not: two loop devices of one file would be duplicate PVs.
+ */
+static int resolve_disks(const struct pool_create_req *req, enum child_mode mode,
+			 struct create_state *s, char *err, size_t errlen)
 {
 	char why[512];
 
 	for (size_t i = 0; i < req->n_disks; i++) {
 		/* No hooks: lvol and nvmf disks make no sense under a pool. */
-		int rc = child_resolve(req->disks[i], CHILD_ATTACH, NULL,
-				       &s->targets[i], why, sizeof(why));
+		int rc = child_resolve(req->disks[i], mode, NULL, &s->targets[i],
+				       why, sizeof(why));
+
+		if (rc && mode == CHILD_LOOKUP && s->targets[i].via_loop)
+			rc = child_resolve(req->disks[i], CHILD_ATTACH, NULL,
+					   &s->targets[i], why, sizeof(why));
 
 		if (rc) {
 			snprintf(err, errlen, "disk %s: %s", req->disks[i], why);
@@ -401,7 +412,7 @@ int pool_create(const struct pool_create_req *req, char *err, size_t errlen)
 	}
 	rc = check_new_name(req->name, err, errlen);
 	if (!rc)
-		rc = resolve_disks(req, &s, err, errlen);
+		rc = resolve_disks(req, CHILD_ATTACH, &s, err, errlen);
 	if (!rc)
 		rc = make_pvs(req, &s, err, errlen);
 	if (!rc)
@@ -428,6 +439,30 @@ static int count_volumes(const char *name, size_t *n, char *err, size_t errlen)
 	return rc;
 }
 
+static bool is_pv_of(const struct lvm_vg *vg, const char *name)
+{
+	return strcmp(vg->name, name) == 0 && vg->pv[0];
+}
+
+/*
+ * A file disk's loop device has autoclear: it goes away when the thin
+ * pool's devices close it, before pvremove could wipe its label.  An open
+ * descriptor (not O_EXCL: LVM claims the device itself) keeps it there.
+ */
+static void hold_disks(const char *name, const struct lvm_vg_list *vgs, int *fds)
+{
+	for (size_t i = 0; i < vgs->count; i++)
+		fds[i] = is_pv_of(&vgs->items[i], name) ?
+			 open(vgs->items[i].pv, O_RDONLY | O_CLOEXEC) : -1;
+}
+
+static void release_disks(const struct lvm_vg_list *vgs, int *fds)
+{
+	for (size_t i = 0; i < vgs->count; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+}
+
 static void remove_pvs(const char *name, const struct lvm_vg_list *vgs,
 		       char *err, size_t errlen)
 {
@@ -435,7 +470,7 @@ static void remove_pvs(const char *name, const struct lvm_vg_list *vgs,
 		struct lvm_cmd c;
 		char why[512];
 
-		if (strcmp(vgs->items[i].name, name) != 0 || !vgs->items[i].pv[0])
+		if (!is_pv_of(&vgs->items[i], name))
 			continue;
 		lvm_cmd_pvremove(&c, vgs->items[i].pv);
 		if (lvm_run(&c, NULL, why, sizeof(why)) && !err[0])
@@ -444,10 +479,33 @@ static void remove_pvs(const char *name, const struct lvm_vg_list *vgs,
 	}
 }
 
+static int remove_vg(const char *name, const struct lvm_vg_list *vgs, char *err,
+		     size_t errlen)
+{
+	int *fds = calloc(vgs->count ? vgs->count : 1, sizeof(*fds));
+	struct lvm_cmd c;
+	int rc;
+
+	if (!fds) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	hold_disks(name, vgs, fds);
+	lvm_cmd_vgremove(&c, name);
+	rc = lvm_run(&c, NULL, err, errlen);
+	if (!rc) {
+		err[0] = '\0';
+		remove_pvs(name, vgs, err, errlen);
+		rc = err[0] ? -EIO : 0;
+	}
+	release_disks(vgs, fds);
+	free(fds);
+	return rc;
+}
+
 int pool_destroy(const char *name, bool force, char *err, size_t errlen)
 {
 	struct lvm_vg_list vgs;
-	struct lvm_cmd c;
 	size_t n = 0;
 	int rc;
 
@@ -461,15 +519,8 @@ int pool_destroy(const char *name, bool force, char *err, size_t errlen)
 			 "them first, or use --force", n);
 		rc = -EBUSY;
 	}
-	if (!rc) {
-		lvm_cmd_vgremove(&c, name);
-		rc = lvm_run(&c, NULL, err, errlen);
-	}
-	if (!rc) {
-		err[0] = '\0';
-		remove_pvs(name, &vgs, err, errlen);
-		rc = err[0] ? -EIO : 0;
-	}
+	if (!rc)
+		rc = remove_vg(name, &vgs, err, errlen);
 	lvm_vg_list_free(&vgs);
 	return rc;
 }
@@ -488,7 +539,7 @@ int pool_import(const char *name, const char *const *disks, size_t n_disks,
 		return -E2BIG;
 	}
 	/* Files are attached again: a reboot forgot their loop devices. */
-	rc = resolve_disks(&req, &s, err, errlen);
+	rc = resolve_disks(&req, CHILD_LOOKUP, &s, err, errlen);
 	if (!rc) {
 		/* Make LVM look at devices that appeared since it last did. */
 		lvm_cmd_init(&c, "pvscan");
