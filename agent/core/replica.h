@@ -90,7 +90,13 @@ int replica_share(const struct replica_info *r, const struct replica_share_req *
 int replica_unshare(const struct replica_info *r, char *err, size_t errlen);
 /* Unshares every replica of pool (before a forced destroy). */
 int replica_unshare_pool(const char *pool, char *err, size_t errlen);
-/* Shares again what the tags say was shared (after a reboot). */
+/*
+ * Shares pool/name again as its mayastor_share* tags say it was shared,
+ * unless configfs has the share already (after a reboot: for the daemon).
+ * 0 also when the tags record no share; -ENOENT if there is no such LV.
+ */
+int replica_reshare(const char *pool, const char *name, char *err, size_t errlen);
+/* replica_reshare() of every replica of pool; the first error is returned. */
 int replica_reshare_pool(const char *pool, char *err, size_t errlen);
 
 /* "nvmf://..." when shared, else "bdev:///dev/POOL/NAME". */

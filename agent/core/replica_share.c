@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pool.h"
 #include "replica.h"
 
 static void fill_want(const struct replica_info *r, const struct replica_share_req *req,
@@ -139,20 +140,57 @@ static bool share_from_tags(const struct replica_info *r, const char *tags,
 	return true;
 }
 
+/* Shares lv again as its tags say, unless configfs has it already. */
+static int reshare_lv(const struct lvm_lv *lv, char *err, size_t errlen)
+{
+	struct replica_info r;
+	struct nvmf_share w, have;
+	char why[512];
+	int rc;
+
+	if (!pool_vg_is_ours(&lv->vgi) || !replica_from_lv(lv, &r) ||
+	    !share_from_tags(&r, lv->tags, &w) ||
+	    nvmf_share_find(NVMF_CONFIGFS, w.nqn, &have) == 0)
+		return 0;
+	rc = nvmf_share_create(NVMF_CONFIGFS, &w, why, sizeof(why));
+	if (rc)
+		snprintf(err, errlen, "replica %s/%s: %s", lv->vg, lv->name, why);
+	return rc;
+}
+
+int replica_reshare(const char *pool, const char *name, char *err, size_t errlen)
+{
+	struct lvm_lv_list lvs;
+	const struct lvm_lv *lv;
+	int rc = lvm_report_lvs(pool, &lvs, err, errlen);
+
+	if (rc)
+		return rc;
+	lv = lvm_lv_find(&lvs, pool, name);
+	if (lv) {
+		rc = reshare_lv(lv, err, errlen);
+	} else {
+		snprintf(err, errlen, "no replica %s in pool %s", name, pool);
+		rc = -ENOENT;
+	}
+	lvm_lv_list_free(&lvs);
+	return rc;
+}
+
 int replica_reshare_pool(const char *pool, char *err, size_t errlen)
 {
 	struct lvm_lv_list lvs;
+	char why[512];
 	int rc = lvm_report_lvs(pool, &lvs, err, errlen);
 
-	for (size_t i = 0; !rc && i < lvs.count; i++) {
-		struct replica_info r;
-		struct nvmf_share w, have;
+	/* One share that cannot be made does not hold up the others. */
+	for (size_t i = 0; i < lvs.count; i++) {
+		int one = reshare_lv(&lvs.items[i], why, sizeof(why));
 
-		if (!replica_from_lv(&lvs.items[i], &r) ||
-		    !share_from_tags(&r, lvs.items[i].tags, &w) ||
-		    nvmf_share_find(NVMF_CONFIGFS, w.nqn, &have) == 0)
-			continue;
-		rc = nvmf_share_create(NVMF_CONFIGFS, &w, err, errlen);
+		if (one && !rc) {
+			snprintf(err, errlen, "%s", why);
+			rc = one;
+		}
 	}
 	lvm_lv_list_free(&lvs);
 	return rc;
