@@ -30,7 +30,15 @@ struct cli_ctx {
 	const struct cli_command *cmd;	/* being run, for its usage line */
 	const char *object;		/* name of the object being run */
 	char what[160];			/* "nexus create nx0": error line prefix */
+	/* mayastor-agent's state file (agent_record.h); NULL: not kept. */
+	const char *state_file;
 };
+
+/* record.c: the state file after a successful change (warns on failure). */
+void cli_record_nexus(struct cli_ctx *ctx, const char *name);
+void cli_forget_nexus(struct cli_ctx *ctx, const char *name);
+void cli_record_pool(struct cli_ctx *ctx, const char *name);
+void cli_forget_pool(struct cli_ctx *ctx, const char *name);
 
 /* argv[0] is the command's name; returns the exit status (0 or 1). */
 typedef int (*cli_cmd_fn)(struct cli_ctx *ctx, int argc, char **argv);

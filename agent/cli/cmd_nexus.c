@@ -120,6 +120,13 @@ static int report_created(struct cli_ctx *ctx, const struct create_args *a,
 	return cli_output_done(ctx, 0);
 }
 
+static int record_and_report(struct cli_ctx *ctx, const struct create_args *a,
+			     const struct child_target *t)
+{
+	cli_record_nexus(ctx, a->name);
+	return report_created(ctx, a, t);
+}
+
 /* Attaches every child, asks the kernel, then lets go of the loop fds. */
 static int create_with_children(struct cli_ctx *ctx, const struct create_args *a,
 				struct nexus_create_req *req)
@@ -139,7 +146,7 @@ static int create_with_children(struct cli_ctx *ctx, const struct create_args *a
 			rc = cli_nexus_error(ctx, err, blamed_child(ctx, a, t, label,
 								    sizeof(label)));
 		else
-			rc = report_created(ctx, a, t);
+			rc = record_and_report(ctx, a, t);
 	}
 	/* The nexus holds its children now (or autoclear drops the loops). */
 	release_targets(t, n);
@@ -178,6 +185,7 @@ static int nexus_destroy_cmd(struct cli_ctx *ctx, int argc, char **argv)
 	err = nexus_destroy(ctx->h, name, force ? NEXUS_F_FORCE : 0);
 	if (err)
 		return cli_nexus_error(ctx, err, NULL);
+	cli_forget_nexus(ctx, name);
 	return cli_report(ctx, "destroyed", name, NULL, NULL);
 }
 
@@ -247,11 +255,13 @@ static int nexus_add_cmd(struct cli_ctx *ctx, int argc, char **argv)
 	    cli_connect(ctx) || cli_attach_child(ctx, child, &t))
 		return 1;
 	err = nexus_child_add(ctx->h, name, t.path, norebuild ? NEXUS_F_NOREBUILD : 0);
-	if (err)
+	if (err) {
 		rc = cli_nexus_error(ctx, err, cli_child_label(child, t.path, label,
 							       sizeof(label)));
-	else
+	} else {
+		cli_record_nexus(ctx, name);
 		rc = cli_report(ctx, "added", name, child, t.path);
+	}
 	child_target_release(&t);
 	return rc;
 }
@@ -272,6 +282,7 @@ static int nexus_remove_cmd(struct cli_ctx *ctx, int argc, char **argv)
 	if (err)
 		return cli_nexus_error(ctx, err, cli_child_label(child, t.path, label,
 								 sizeof(label)));
+	cli_record_nexus(ctx, name);
 	return cli_report(ctx, "removed", name, child, t.path);
 }
 

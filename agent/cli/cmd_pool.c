@@ -84,6 +84,7 @@ static int pool_create_cmd(struct cli_ctx *ctx, int argc, char **argv)
 	req.autoextend = !no_autoextend;
 	if (pool_create(&req, err, sizeof(err)))
 		return cli_error(ctx, "%s", err);
+	cli_record_pool(ctx, req.name);
 	return report_pool(ctx, "created", req.name);
 }
 
@@ -121,6 +122,7 @@ static int pool_destroy_cmd(struct cli_ctx *ctx, int argc, char **argv)
 		return cli_error(ctx, "%s", err);
 	if (pool_destroy(args.pos[0], force, err, sizeof(err)))
 		return cli_error(ctx, "%s", err);
+	cli_forget_pool(ctx, args.pos[0]);
 	return cli_storage_report(ctx, "destroyed", "pool", args.pos[0], NULL);
 }
 
@@ -141,6 +143,7 @@ static int pool_import_cmd(struct cli_ctx *ctx, int argc, char **argv)
 			(size_t)args.n_pos - 1, err, sizeof(err)) ||
 	    replica_reshare_pool(args.pos[0], err, sizeof(err)))
 		return cli_error(ctx, "%s", err);
+	cli_record_pool(ctx, args.pos[0]);
 	return report_pool(ctx, "imported", args.pos[0]);
 }
 

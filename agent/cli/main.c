@@ -8,6 +8,7 @@
  * (copy cmd_child.c), declare it in cli.h, and add ONE line to objects[]
  * at the marked slot.  The Makefile builds every .c file in cli/ by itself.
  */
+#include "agent_record.h"
 #include "cli.h"
 
 static const struct cli_object *const objects[] = {
@@ -31,6 +32,7 @@ int main(int argc, char **argv)
 		.err = stderr,
 		.open = nexus_open,
 		.resolvers = &cli_child_resolvers,
+		.state_file = record_default_file(),
 	};
 
 	return cli_run(&ctx, objects, argc, argv);

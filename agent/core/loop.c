@@ -2,6 +2,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -125,22 +126,51 @@ void loop_release(struct loop_attachment *loop)
 	loop->fd = -1;
 }
 
-static bool backing_file_is(const char *name, const char *file)
+/* The backing file of loop device name ("loopN"); false if it has none. */
+static bool read_backing_file(const char *name, char *file, size_t size)
 {
-	char path[300], line[4096];
-	bool same = false;
+	char path[300];
+	bool found = false;
 	FILE *f;
 
 	snprintf(path, sizeof(path), "/sys/block/%s/loop/backing_file", name);
 	f = fopen(path, "re");
 	if (!f)
 		return false;
-	if (fgets(line, sizeof(line), f)) {
-		line[strcspn(line, "\n")] = '\0';
-		same = strcmp(line, file) == 0;
+	if (fgets(file, (int)size, f)) {
+		file[strcspn(file, "\n")] = '\0';
+		found = file[0] != '\0';
 	}
 	fclose(f);
-	return same;
+	return found;
+}
+
+static bool backing_file_is(const char *name, const char *file)
+{
+	char line[PATH_MAX];
+
+	return read_backing_file(name, line, sizeof(line)) && strcmp(line, file) == 0;
+}
+
+int loop_backing_file(const char *device, char *file, size_t size,
+		      uint32_t *block_size)
+{
+	const char *name = strncmp(device, "/dev/", 5) == 0 ? device + 5 : device;
+	char path[300];
+	FILE *f;
+
+	if (strncmp(name, "loop", 4) != 0 || strchr(name, '/') ||
+	    !read_backing_file(name, file, size))
+		return -ENOENT;
+	*block_size = 512;
+	snprintf(path, sizeof(path), "/sys/block/%s/queue/logical_block_size", name);
+	f = fopen(path, "re");
+	if (f) {
+		if (fscanf(f, "%u", block_size) != 1)
+			*block_size = 512;
+		fclose(f);
+	}
+	return 0;
 }
 
 int loop_find_backing(const char *file, char *device, size_t size)

@@ -37,4 +37,11 @@ void loop_release(struct loop_attachment *loop);
  */
 int loop_find_backing(const char *file, char *device, size_t size);
 
+/*
+ * The other way round: the file behind loop device ("/dev/loopN"), and the
+ * device's logical block size.  -ENOENT if device is not a bound loop device.
+ */
+int loop_backing_file(const char *device, char *file, size_t size,
+		      uint32_t *block_size);
+
 #endif /* AGENT_LOOP_H */

@@ -1,0 +1,315 @@
+// SPDX-License-Identifier: Apache-2.0
+/* Recording pools and nexuses in the agent's configuration file. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include "agent_record.h"
+#include "loop.h"
+
+const char *record_default_file(void)
+{
+	const char *env = getenv("MAYASTOR_STATE_FILE");
+
+	return env && *env ? env : AGENT_STATE_FILE;
+}
+
+/* /dev/POOL/NAME of one of our pools as lvol://POOL/NAME. */
+static bool lvol_spec(const char *path, char *out, size_t size)
+{
+	char pool[LVM_NAME_MAX], err[256];
+	const char *p, *slash;
+
+	if (strncmp(path, "/dev/", 5) != 0)
+		return false;
+	p = path + 5;
+	slash = strchr(p, '/');
+	if (!slash || slash == p || (size_t)(slash - p) >= sizeof(pool) ||
+	    strchr(slash + 1, '/') || !slash[1])
+		return false;
+	memcpy(pool, p, (size_t)(slash - p));
+	pool[slash - p] = '\0';
+	if (!pool_name_valid(pool) || pool_check_ours(pool, err, sizeof(err)))
+		return false;
+	return snprintf(out, size, "lvol://%s/%s", pool, slash + 1) < (int)size;
+}
+
+int record_child_spec(const char *path, char *out, size_t size)
+{
+	char file[PATH_MAX];
+	uint32_t block_size;
+	int n;
+
+	if (loop_backing_file(path, file, sizeof(file), &block_size) == 0) {
+		if (block_size == 512)
+			n = snprintf(out, size, "%s", file);
+		else
+			n = snprintf(out, size, "aio://%s?blk_size=%u", file,
+				     block_size);
+	} else if (lvol_spec(path, out, size)) {
+		return 0;
+	} else {
+		n = snprintf(out, size, "%s", path);
+	}
+	return n < (int)size ? 0 : -ENAMETOOLONG;
+}
+
+int record_nexus_entry(const struct nexus_info *info, struct state_nexus *out,
+		       char *err, size_t errlen)
+{
+	char uuid[NEXUS_UUID_STRLEN + 1];
+
+	memset(out, 0, sizeof(*out));
+	snprintf(out->name, sizeof(out->name), "%s", info->name);
+	snprintf(out->uuid, sizeof(out->uuid), "%s",
+		 nexus_uuid_format(&info->uuid, uuid));
+	out->size = info->size;
+	out->region_size = info->region_size;
+	for (size_t i = 0; i < info->n_children && i < NEXUS_MAX_CHILDREN; i++) {
+		if (record_child_spec(info->children[i].path, out->children[i],
+				      sizeof(out->children[i]))) {
+			snprintf(err, errlen, "child %s: name too long",
+				 info->children[i].path);
+			return -ENAMETOOLONG;
+		}
+		out->n_children++;
+	}
+	return 0;
+}
+
+static int pool_entry(const struct pool_info *info, struct state_pool *out)
+{
+	memset(out, 0, sizeof(*out));
+	snprintf(out->name, sizeof(out->name), "%s", info->name);
+	out->n_disks = 0;
+	for (size_t i = 0; i < info->n_disks && i < POOL_MAX_DISKS; i++)
+		if (record_child_spec(info->disks[i], out->disks[out->n_disks++],
+				      sizeof(out->disks[0])))
+			return -ENAMETOOLONG;
+	return 0;
+}
+
+/* ---- read-modify-write under the lock ----------------------------------- */
+
+typedef int (*state_change_fn)(struct agent_state *s, const void *arg);
+
+static int lock_state(const char *state_file, char *err, size_t errlen)
+{
+	char lock[PATH_MAX + 8];
+	struct agent_state none = { 0 };
+	int fd, rc;
+
+	snprintf(lock, sizeof(lock), "%s.lock", state_file);
+	fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0 && errno == ENOENT) {
+		/* First use: agent_state_save() makes the directory. */
+		rc = agent_state_save(state_file, &none, err, errlen);
+		if (rc)
+			return rc;
+		fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	}
+	if (fd < 0) {
+		rc = -errno;
+		snprintf(err, errlen, "cannot open %s: %s", lock, strerror(-rc));
+		return rc;
+	}
+	while (flock(fd, LOCK_EX) && errno == EINTR)
+		;
+	return fd;
+}
+
+static int update_state(const char *state_file, state_change_fn change,
+			const void *arg, char *err, size_t errlen)
+{
+	struct agent_state s;
+	int fd = lock_state(state_file, err, errlen);
+	int rc;
+
+	if (fd < 0)
+		return fd;
+	rc = agent_state_load(state_file, &s, err, errlen);
+	if (!rc) {
+		rc = change(&s, arg);
+		if (rc == -ENOMEM)
+			snprintf(err, errlen, "out of memory");
+		if (rc > 0)	/* changed */
+			rc = agent_state_save(state_file, &s, err, errlen);
+		agent_state_free(&s);
+	}
+	close(fd);	/* drops the lock */
+	return rc < 0 ? rc : 0;
+}
+
+static struct state_nexus *find_nexus(struct agent_state *s, const char *name)
+{
+	for (size_t i = 0; i < s->n_nexuses; i++)
+		if (strcmp(s->nexuses[i].name, name) == 0)
+			return &s->nexuses[i];
+	return NULL;
+}
+
+static struct state_pool *find_pool(struct agent_state *s, const char *name)
+{
+	for (size_t i = 0; i < s->n_pools; i++)
+		if (strcmp(s->pools[i].name, name) == 0)
+			return &s->pools[i];
+	return NULL;
+}
+
+/* Returns 1 when s changed, 0 when it already said so, -ENOMEM. */
+static int put_nexus(struct agent_state *s, const void *arg)
+{
+	const struct state_nexus *want = arg;
+	struct state_nexus *n = find_nexus(s, want->name);
+
+	if (n && memcmp(n, want, sizeof(*n)) == 0)
+		return 0;
+	if (!n)
+		n = agent_state_add_nexus(s);
+	if (!n)
+		return -ENOMEM;
+	*n = *want;
+	return 1;
+}
+
+static int drop_nexus(struct agent_state *s, const void *arg)
+{
+	struct state_nexus *n = find_nexus(s, arg);
+
+	if (!n)
+		return 0;
+	memmove(n, n + 1, (size_t)(s->nexuses + s->n_nexuses - (n + 1)) * sizeof(*n));
+	s->n_nexuses--;
+	return 1;
+}
+
+static int put_pool(struct agent_state *s, const void *arg)
+{
+	const struct state_pool *want = arg;
+	struct state_pool *p = find_pool(s, want->name);
+
+	if (p && memcmp(p, want, sizeof(*p)) == 0)
+		return 0;
+	if (!p)
+		p = agent_state_add_pool(s);
+	if (!p)
+		return -ENOMEM;
+	*p = *want;
+	return 1;
+}
+
+static int drop_pool(struct agent_state *s, const void *arg)
+{
+	struct state_pool *p = find_pool(s, arg);
+
+	if (!p)
+		return 0;
+	memmove(p, p + 1, (size_t)(s->pools + s->n_pools - (p + 1)) * sizeof(*p));
+	s->n_pools--;
+	return 1;
+}
+
+/* ---- the entry points ---------------------------------------------------- */
+
+static int store_nexus(const char *state_file, const struct nexus_info *info,
+		       char *err, size_t errlen)
+{
+	struct state_nexus *entry = calloc(1, sizeof(*entry));
+	int rc;
+
+	if (!entry) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	rc = record_nexus_entry(info, entry, err, errlen);
+	if (!rc)
+		rc = update_state(state_file, put_nexus, entry, err, errlen);
+	free(entry);
+	return rc;
+}
+
+static int store_pool(const char *state_file, const struct pool_info *info,
+		      char *err, size_t errlen)
+{
+	struct state_pool *entry = calloc(1, sizeof(*entry));
+	int rc;
+
+	if (!entry) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	rc = pool_entry(info, entry);
+	if (rc)
+		snprintf(err, errlen, "pool %s: a disk name is too long", info->name);
+	else
+		rc = update_state(state_file, put_pool, entry, err, errlen);
+	free(entry);
+	return rc;
+}
+
+int record_nexus(struct nexus_handle *h, const char *state_file,
+		 const char *name, char *err, size_t errlen)
+{
+	struct nexus_info info;
+	int rc = nexus_get(h, name, &info);
+
+	if (rc) {
+		snprintf(err, errlen, "nexus %s: %s", name, strerror(-rc));
+		return rc;
+	}
+	rc = store_nexus(state_file, &info, err, errlen);
+	nexus_info_free(&info);
+	return rc;
+}
+
+int forget_nexus(const char *state_file, const char *name, char *err,
+		 size_t errlen)
+{
+	return update_state(state_file, drop_nexus, name, err, errlen);
+}
+
+int record_pool(const char *state_file, const char *name, char *err,
+		size_t errlen)
+{
+	struct pool_list pools = { 0 };
+	int rc = pool_list_get(name, &pools, err, errlen);
+
+	if (!rc && pools.count != 1) {
+		snprintf(err, errlen, "no pool named %s", name);
+		rc = -ENOENT;
+	}
+	if (!rc)
+		rc = store_pool(state_file, &pools.items[0], err, errlen);
+	pool_list_free(&pools);
+	return rc;
+}
+
+int forget_pool(const char *state_file, const char *name, char *err,
+		size_t errlen)
+{
+	return update_state(state_file, drop_pool, name, err, errlen);
+}
+
+int record_all(struct nexus_handle *h, const char *state_file, char *err,
+	       size_t errlen)
+{
+	struct nexus_list nexuses = { 0 };
+	struct pool_list pools = { 0 };
+	int rc = 0;
+
+	if (h && (rc = nexus_list(h, &nexuses)) != 0)
+		snprintf(err, errlen, "cannot list nexuses: %s", strerror(-rc));
+	for (size_t i = 0; !rc && i < nexuses.count; i++)
+		rc = store_nexus(state_file, &nexuses.items[i], err, errlen);
+	nexus_list_free(&nexuses);
+	if (!rc)
+		rc = pool_list_get(NULL, &pools, err, errlen);
+	for (size_t i = 0; !rc && i < pools.count; i++)
+		rc = store_pool(state_file, &pools.items[i], err, errlen);
+	pool_list_free(&pools);
+	return rc;
+}

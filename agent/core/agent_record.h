@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Keeping the agent's persisted configuration (agent_state.h) in step with
+ * the node.  The CLI records each pool and nexus it creates or changes and
+ * forgets each one it destroys; mayastor-agent does the same for changes it
+ * learns of from kernel events (a CSI plugin may drive netlink directly).
+ * Every update is a read-modify-write of the file under an flock() of
+ * "FILE.lock", so the CLI and the daemon never lose each other's changes.
+ */
+#ifndef AGENT_RECORD_H
+#define AGENT_RECORD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <libnexus.h>
+
+#include "agent_state.h"
+
+/*
+ * What to call child device path in the configuration: the image file
+ * behind a loop device (as aio:///FILE?blk_size=4096 when the loop device
+ * has 4 KiB blocks), lvol://POOL/REPLICA for /dev/POOL/REPLICA of one of
+ * our pools, else the path itself.
+ */
+int record_child_spec(const char *path, char *out, size_t size);
+
+/* The configuration entry of a running nexus, from the kernel's view. */
+int record_nexus_entry(const struct nexus_info *info, struct state_nexus *out,
+		       char *err, size_t errlen);
+
+/* Adds or replaces the entry of nexus name (as the kernel has it now). */
+int record_nexus(struct nexus_handle *h, const char *state_file,
+		 const char *name, char *err, size_t errlen);
+int forget_nexus(const char *state_file, const char *name, char *err,
+		 size_t errlen);
+
+/* Adds or replaces the entry of pool name (as LVM has it now). */
+int record_pool(const char *state_file, const char *name, char *err,
+		size_t errlen);
+int forget_pool(const char *state_file, const char *name, char *err,
+		size_t errlen);
+
+/*
+ * Records every nexus the kernel has and every pool of ours LVM has,
+ * keeping the entries of those that are absent (not restored yet: a disk
+ * may be missing).  h may be NULL when nexus.ko is not loaded.
+ */
+int record_all(struct nexus_handle *h, const char *state_file, char *err,
+	       size_t errlen);
+
+/* The configuration file: $MAYASTOR_STATE_FILE, else AGENT_STATE_FILE. */
+const char *record_default_file(void);
+
+#endif /* AGENT_RECORD_H */
