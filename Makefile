@@ -45,6 +45,11 @@ bench: agent
 install: all
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/kmod modules_install
 	install -D -m 0755 agent/mayastor-client $(DESTDIR)$(PREFIX)/sbin/mayastor-client
+	install -D -m 0755 agent/mayastor-agent $(DESTDIR)$(PREFIX)/sbin/mayastor-agent
+	install -D -m 0644 deploy/systemd/mayastor-agent.service \
+		$(DESTDIR)/etc/systemd/system/mayastor-agent.service
+	install -D -m 0644 deploy/modules-load.d/nexus.conf \
+		$(DESTDIR)/etc/modules-load.d/nexus.conf
 	install -D -m 0644 uapi/linux/nexus.h $(DESTDIR)$(PREFIX)/include/linux/nexus.h
 
 clean:

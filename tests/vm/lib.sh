@@ -147,9 +147,10 @@ make_loop() {
 dev_sectors() { blockdev --getsz "$1"; }
 
 # scratch_fs [MOUNTPOINT]: ext4 on the harness's scratch disk, mounted at
-# MOUNTPOINT (default /scratch), for image files that need O_DIRECT.
+# MOUNTPOINT (default /var/tmp/scratch: the root is read-only), for image
+# files that need O_DIRECT.
 scratch_fs() {
-	local mnt=${1:-/scratch}
+	local mnt=${1:-/var/tmp/scratch}
 	mkfs.ext4 -q -F -E lazy_itable_init=1,lazy_journal_init=1 "$SCRATCH_DEV"
 	mkdir -p "$mnt"
 	mount "$SCRATCH_DEV" "$mnt"

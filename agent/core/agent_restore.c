@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: Apache-2.0
+/* Restoring pools and nexuses from the agent's configuration. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "agent_restore.h"
+#include "pool.h"
+#include "replica.h"
+
+#define MSG_MAX 1200
+
+static void say(const struct restore_log *log, enum restore_level level,
+		const char *fmt, ...)
+{
+	char msg[MSG_MAX];
+	va_list ap;
+
+	if (!log || !log->say)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	log->say(log->ctx, level, msg);
+}
+
+/* ---- pools ---------------------------------------------------------------- */
+
+static int restore_pool(const struct state_pool *p, const struct restore_log *log)
+{
+	const char *disks[POOL_MAX_DISKS];
+	char err[1024];
+	int rc;
+
+	for (size_t i = 0; i < p->n_disks; i++)
+		disks[i] = p->disks[i];
+	if (pool_check_ours(p->name, err, sizeof(err)) == 0) {
+		say(log, RESTORE_INFO, "pool %s: present", p->name);
+	} else {
+		rc = pool_import(p->name, disks, p->n_disks, err, sizeof(err));
+		if (rc) {
+			say(log, RESTORE_ERROR, "pool %s: import failed: %s", p->name, err);
+			return rc;
+		}
+		say(log, RESTORE_INFO, "pool %s: imported", p->name);
+	}
+	rc = replica_reshare_pool(p->name, err, sizeof(err));
+	if (rc)
+		say(log, RESTORE_ERROR, "pool %s: shares: %s", p->name, err);
+	return rc;
+}
+
+unsigned int restore_pools(const struct agent_state *s,
+			   const struct restore_log *log)
+{
+	unsigned int failed = 0;
+
+	for (size_t i = 0; i < s->n_pools; i++)
+		failed += restore_pool(&s->pools[i], log) != 0;
+	return failed;
+}
+
+/* ---- nexuses -------------------------------------------------------------- */
+
+struct restore_targets {
+	struct child_target t[NEXUS_MAX_CHILDREN];
+	size_t n;
+};
+
+/* Resolves the children that can be found; the others are left out. */
+static void resolve_children(const struct state_nexus *n,
+			     const struct child_resolvers *resolvers,
+			     struct restore_targets *rt, struct nexus_create_req *req,
+			     const struct restore_log *log)
+{
+	char why[1024];
+
+	rt->n = 0;
+	for (size_t i = 0; i < n->n_children; i++) {
+		struct child_target *t = &rt->t[rt->n];
+
+		if (child_resolve(n->children[i], CHILD_ATTACH, resolvers, t, why,
+				  sizeof(why))) {
+			say(log, RESTORE_WARNING, "nexus %s: child %s left out: %s",
+			    n->name, n->children[i], why);
+			continue;
+		}
+		rt->n++;
+		if (nexus_create_req_add_child(req, t->path))
+			say(log, RESTORE_WARNING, "nexus %s: child %s left out: %s",
+			    n->name, n->children[i], strerror(ENOMEM));
+	}
+}
+
+static int fill_restore_req(const struct state_nexus *n,
+			    struct nexus_create_req *req)
+{
+	int rc = nexus_create_req_init(req, n->name);
+
+	if (rc)
+		return rc;
+	if (nexus_uuid_parse(n->uuid, &req->uuid))
+		return -EINVAL;
+	req->uuid_present = true;
+	req->size = n->size;
+	req->size_present = n->size != 0;
+	req->region_size = n->region_size;
+	req->region_size_present = n->region_size != 0;
+	return 0;
+}
+
+static int restore_nexus(struct nexus_handle *h, const struct state_nexus *n,
+			 const struct child_resolvers *resolvers,
+			 const struct restore_log *log)
+{
+	struct nexus_create_req req = { 0 };
+	struct restore_targets rt;
+	struct nexus_info info;
+	int rc;
+
+	if (nexus_get(h, n->name, &info) == 0) {
+		nexus_info_free(&info);
+		say(log, RESTORE_INFO, "nexus %s: present", n->name);
+		return 0;
+	}
+	rc = fill_restore_req(n, &req);
+	if (rc) {
+		say(log, RESTORE_ERROR, "nexus %s: invalid entry", n->name);
+		nexus_create_req_free(&req);
+		return rc;
+	}
+	resolve_children(n, resolvers, &rt, &req, log);
+	if (!req.n_children) {
+		say(log, RESTORE_ERROR, "nexus %s: none of its %zu children found",
+		    n->name, n->n_children);
+		rc = -ENODEV;
+	} else {
+		rc = nexus_create(h, &req);
+		if (rc)
+			say(log, RESTORE_ERROR, "nexus %s: %s", n->name,
+			    nexus_last_error(h) ?: strerror(-rc));
+		else
+			say(log, RESTORE_INFO, "nexus %s: restored with %zu of %zu children",
+			    n->name, req.n_children, n->n_children);
+	}
+	/* The nexus holds the loop devices now (or autoclear drops them). */
+	for (size_t i = 0; i < rt.n; i++)
+		child_target_release(&rt.t[i]);
+	nexus_create_req_free(&req);
+	return rc;
+}
+
+unsigned int restore_nexuses(struct nexus_handle *h, const struct agent_state *s,
+			     const struct child_resolvers *resolvers,
+			     const struct restore_log *log)
+{
+	unsigned int failed = 0;
+
+	for (size_t i = 0; i < s->n_nexuses; i++)
+		failed += restore_nexus(h, &s->nexuses[i], resolvers, log) != 0;
+	return failed;
+}

@@ -1,0 +1,270 @@
+// SPDX-License-Identifier: Apache-2.0
+/*
+ * mayastor-agent: the node daemon.  At start it brings back the pools and
+ * nexuses of its configuration (agent_restore.h), then follows the kernel's
+ * events and keeps the configuration in step with what the node has
+ * (agent_record.h), until SIGTERM or SIGINT.  SIGHUP re-reads the node.
+ * It logs one line per action to stderr (the journal, under systemd).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include <libnexus.h>
+
+#include "agent_record.h"
+#include "agent_restore.h"
+#include "replica.h"
+
+#define PROG "mayastor-agent"
+
+struct daemon {
+	const char *state_file;
+	bool restore, follow;
+	struct nexus_handle *req;	/* requests */
+	struct nexus_handle *ev;	/* events only */
+};
+
+static const struct child_resolvers daemon_resolvers = {
+	.lvol = replica_resolve_lvol,
+};
+
+static void logf_(const char *level, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: %s", PROG, level);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+static void restore_say(void *ctx, enum restore_level level, const char *msg)
+{
+	static const char *const prefix[] = {
+		[RESTORE_INFO] = "", [RESTORE_WARNING] = "warning: ",
+		[RESTORE_ERROR] = "error: ",
+	};
+
+	(void)ctx;
+	logf_(prefix[level], "%s", msg);
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: " PROG " [--state-file FILE] [--restore-only | --no-restore]\n"
+		"\n"
+		"The mayastor node daemon.  At start it restores the pools and nexuses\n"
+		"recorded in its state file: pools are imported (image files attached\n"
+		"to loop devices again) and their replicas' NVMe-oF shares re-created;\n"
+		"every recorded nexus that is not running is created again from the\n"
+		"children that can be found.  It then follows nexus.ko's events and\n"
+		"records every nexus created, changed or destroyed, until SIGTERM.\n"
+		"SIGHUP records the whole node again.\n"
+		"\n"
+		"Options:\n"
+		"  --state-file FILE  the state file (default $MAYASTOR_STATE_FILE or\n"
+		"                     " AGENT_STATE_FILE "); mayastor-client records\n"
+		"                     into the same file\n"
+		"  --restore-only     restore, record the node, and exit\n"
+		"  --no-restore       only follow events\n"
+		"  -h, --help         this text\n"
+		"\n"
+		"Exit status: 0 after SIGTERM/SIGINT (or a complete --restore-only),\n"
+		"1 when something could not be restored (--restore-only) or the\n"
+		"kernel module is not loaded, 2 on bad usage.\n");
+}
+
+static int parse_args(struct daemon *d, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "state-file", required_argument, NULL, 's' },
+		{ "restore-only", no_argument, NULL, 'r' },
+		{ "no-restore", no_argument, NULL, 'n' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	int c;
+
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 's': d->state_file = optarg; break;
+		case 'r': d->follow = false; break;
+		case 'n': d->restore = false; break;
+		case 'h': usage(stdout); exit(0);
+		default:
+			fprintf(stderr, "Try '" PROG " --help'.\n");
+			return 2;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, PROG ": unexpected argument '%s'\n", argv[optind]);
+		return 2;
+	}
+	if (!d->restore && !d->follow) {
+		fprintf(stderr, PROG ": --restore-only and --no-restore exclude each other\n");
+		return 2;
+	}
+	return 0;
+}
+
+static int open_handles(struct daemon *d)
+{
+	int rc = nexus_open(&d->req);
+
+	if (!rc && d->follow) {
+		rc = nexus_open(&d->ev);
+		if (!rc)
+			rc = nexus_subscribe(d->ev);
+	}
+	if (rc == -ENOENT)
+		logf_("error: ", "nexus.ko is not loaded (modprobe nexus)");
+	else if (rc)
+		logf_("error: ", "cannot open the nexus netlink family: %s",
+		      strerror(-rc));
+	return rc;
+}
+
+static void record_node(struct daemon *d)
+{
+	char err[1024];
+
+	if (record_all(d->req, d->state_file, err, sizeof(err)))
+		logf_("error: ", "recording the node in %s: %s", d->state_file, err);
+}
+
+static unsigned int restore(struct daemon *d)
+{
+	const struct restore_log log = { .say = restore_say };
+	struct agent_state s;
+	unsigned int failed;
+	char err[1024];
+
+	if (agent_state_load(d->state_file, &s, err, sizeof(err))) {
+		logf_("error: ", "%s", err);
+		return 1;
+	}
+	logf_("", "restoring %zu pools and %zu nexuses from %s", s.n_pools,
+	      s.n_nexuses, d->state_file);
+	failed = restore_pools(&s, &log);
+	failed += restore_nexuses(d->req, &s, &daemon_resolvers, &log);
+	agent_state_free(&s);
+	return failed;
+}
+
+static void on_event(struct daemon *d, const struct nexus_event *e)
+{
+	char err[1024];
+	int rc;
+
+	switch (e->type) {
+	case NEXUS_EVENT_NEXUS_CREATED:
+	case NEXUS_EVENT_CHILD_ADDED:
+	case NEXUS_EVENT_CHILD_REMOVED:
+		rc = record_nexus(d->req, d->state_file, e->name, err, sizeof(err));
+		/* Gone again already: its DESTROYED event follows. */
+		if (rc && rc != -ENOENT)
+			logf_("error: ", "recording nexus %s: %s", e->name, err);
+		break;
+	case NEXUS_EVENT_NEXUS_DESTROYED:
+		if (forget_nexus(d->state_file, e->name, err, sizeof(err)))
+			logf_("error: ", "forgetting nexus %s: %s", e->name, err);
+		break;
+	default:
+		break;
+	}
+}
+
+static void read_events(struct daemon *d)
+{
+	struct nexus_event e;
+	int rc;
+
+	while ((rc = nexus_event_read(d->ev, &e)) == 0) {
+		on_event(d, &e);
+		nexus_event_free(&e);
+	}
+	if (rc == -ENOBUFS) {
+		logf_("warning: ", "events were lost: recording the whole node");
+		record_node(d);
+	} else if (rc != -EAGAIN) {
+		logf_("error: ", "reading events: %s", strerror(-rc));
+	}
+}
+
+static int signal_fd(void)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	if (sigprocmask(SIG_BLOCK, &set, NULL))
+		return -1;
+	return signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+}
+
+/* Until SIGTERM/SIGINT; returns 0. */
+static int follow(struct daemon *d)
+{
+	struct pollfd fds[2] = {
+		{ .fd = signal_fd(), .events = POLLIN },
+		{ .fd = nexus_event_fd(d->ev), .events = POLLIN },
+	};
+	struct signalfd_siginfo si;
+
+	if (fds[0].fd < 0 || fcntl(fds[1].fd, F_SETFL, O_NONBLOCK)) {
+		logf_("error: ", "cannot set up signals and events: %s", strerror(errno));
+		return 1;
+	}
+	logf_("", "following nexus events");
+	for (;;) {
+		if (poll(fds, 2, -1) < 0 && errno != EINTR)
+			break;
+		if (fds[1].revents)
+			read_events(d);
+		if (fds[0].revents && read(fds[0].fd, &si, sizeof(si)) == sizeof(si)) {
+			if (si.ssi_signo != SIGHUP)
+				break;
+			record_node(d);
+		}
+	}
+	close(fds[0].fd);
+	logf_("", "exiting");
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct daemon d = { .restore = true, .follow = true };
+	unsigned int failed = 0;
+	int rc = parse_args(&d, argc, argv);
+
+	if (rc)
+		return rc;
+	if (!d.state_file)
+		d.state_file = record_default_file();
+	if (open_handles(&d)) {
+		rc = 1;
+	} else {
+		if (d.restore)
+			failed = restore(&d);
+		record_node(&d);
+		rc = d.follow ? follow(&d) : failed != 0;
+	}
+	nexus_close(d.ev);
+	nexus_close(d.req);
+	return rc;
+}
