@@ -176,32 +176,55 @@ static uint64_t round_up_extent(uint64_t size)
 	return (size + LVM_EXTENT_SIZE - 1) / LVM_EXTENT_SIZE * LVM_EXTENT_SIZE;
 }
 
-/*
- * Checks a new LV fits the pool, extending the thin pool first if the
- * policy says so: pool's lvs report, one call, says everything.
- */
-static int check_pool(const char *pool, const char *name, uint64_t size, bool thin,
-		      char *err, size_t errlen)
+/* What check_pool() checks room for: a new LV, or r growing to size. */
+struct space_need {
+	const char *pool;
+	const char *name;		/* new LV: must be free */
+	const struct replica_info *grow;	/* or this LV, growing */
+	uint64_t size;
+	bool thin;
+};
+
+static int no_space(const struct space_need *n, uint64_t free, char *err,
+		    size_t errlen)
 {
 	char want[SIZE_STR_MAX], have[SIZE_STR_MAX];
+
+	size_format(n->size, want);
+	size_format(free, have);
+	if (n->grow)
+		snprintf(err, errlen, "not enough space to grow thick replica %s to %s: "
+			 "pool %s has %s free", n->grow->name, want, n->pool, have);
+	else
+		snprintf(err, errlen, "not enough space for a thick replica of %s: "
+			 "pool %s has %s free", want, n->pool, have);
+	return -ENOSPC;
+}
+
+/*
+ * Checks a new or growing LV fits the pool, extending the thin pool first
+ * if the policy says so: the pool's lvs report, one call, says everything.
+ */
+static int check_pool(const struct space_need *n, char *err, size_t errlen)
+{
+	uint64_t more = round_up_extent(n->size) - (n->grow ? n->grow->size : 0);
 	struct lvm_lv_list lvs;
 	struct pool_info info;
+	char ignored[256];
 	bool extended;
-	int rc = pool_lvs(pool, &lvs, err, errlen);
+	int rc = pool_lvs(n->pool, &lvs, err, errlen);
 
-	if (!rc && name && lvm_lv_find(&lvs, pool, name)) {
-		snprintf(err, errlen, "pool %s already has a volume named %s", pool, name);
+	if (!rc && n->name && lvm_lv_find(&lvs, n->pool, n->name)) {
+		snprintf(err, errlen, "pool %s already has a volume named %s", n->pool,
+			 n->name);
 		rc = -EEXIST;
 	}
-	if (!rc && pool_info_from_lvs(&lvs, pool, &info)) {
-		if (!thin && info.free < round_up_extent(size)) {
-			snprintf(err, errlen, "not enough space for a thick replica of "
-				 "%s: pool %s has %s free", size_format(size, want), pool,
-				 size_format(info.free, have));
-			rc = -ENOSPC;
-		} else if (thin) {
+	if (!rc && pool_info_from_lvs(&lvs, n->pool, &info)) {
+		if (!n->thin && info.free < more) {
+			rc = no_space(n, info.free, err, errlen);
+		} else if (n->thin) {
 			/* A pool that cannot grow still takes thin replicas. */
-			pool_maintain(&info, &extended, want, sizeof(want));
+			pool_maintain(&info, &extended, ignored, sizeof(ignored));
 		}
 	}
 	lvm_lv_list_free(&lvs);
@@ -231,7 +254,9 @@ int replica_create(const struct replica_create_req *req, struct replica_info *ou
 	snprintf(tag_uuid, sizeof(tag_uuid), "%s%s", LVM_TAG_UUID, uuid);
 	snprintf(tag_nexus, sizeof(tag_nexus), "%s%s", LVM_TAG_NEXUS,
 		 req->nexus ? req->nexus : "");
-	rc = check_pool(req->pool, req->name, req->size, req->thin, err, errlen);
+	rc = check_pool(&(struct space_need){ .pool = req->pool, .name = req->name,
+					     .size = req->size, .thin = req->thin },
+			err, errlen);
 	if (rc)
 		return rc;
 	lvm_cmd_lv_create(&c, req->pool, req->name, req->size, req->thin, tags);
@@ -288,7 +313,8 @@ int replica_resize(const struct replica_info *r, uint64_t size, char *err,
 			 size_format(r->size, have));
 		return -EINVAL;
 	}
-	rc = check_pool(r->pool, NULL, round_up_extent(size) - r->size, r->thin,
+	rc = check_pool(&(struct space_need){ .pool = r->pool, .grow = r, .size = size,
+					     .thin = r->thin },
 			err, errlen);
 	if (rc)
 		return rc;
