@@ -254,6 +254,36 @@ static void copy_line(const char *line, size_t len, char *buf, size_t size)
 	snprintf(buf, size, "%.*s", (int)len, line);
 }
 
+/*
+ * "WARNING: ext4 signature detected on /dev/loop0 at offset 1080. Wipe it?
+ * [y/n]: [n]": LVM asked, stdin (/dev/null) said no, and that is why the
+ * tool stopped; the lines after it ("Aborted wiping of ext4.") are only
+ * consequences.  Writes what was found and what was asked; false if line
+ * is no question.
+ */
+static bool question_text(const char *line, size_t len, char *buf, size_t size)
+{
+	const char *yn = memmem(line, len, "[y/n]", 5), *end, *ask;
+
+	if (!yn)
+		return false;
+	while (line < yn && (*line == ' ' || *line == '\t'))
+		line++;
+	if (yn - line >= 9 && strncmp(line, "WARNING: ", 9) == 0)
+		line += 9;
+	for (end = yn; end > line && end[-1] == ' '; end--)
+		;
+	/* The question is the last sentence: it follows the last ". ". */
+	for (ask = end; ask - line >= 2 && !(ask[-2] == '.' && ask[-1] == ' '); ask--)
+		;
+	if (ask - line >= 2)
+		snprintf(buf, size, "%.*s (LVM asked \"%.*s\"; the answer is no)",
+			 (int)(ask - 2 - line), line, (int)(end - ask), ask);
+	else
+		snprintf(buf, size, "%.*s (the answer is no)", (int)(end - line), line);
+	return true;
+}
+
 const char *exec_error_text(const struct exec_result *res, char *buf, size_t size)
 {
 	const char *text = res->err ? res->err : "";
@@ -264,6 +294,8 @@ const char *exec_error_text(const struct exec_result *res, char *buf, size_t siz
 		const char *nl = strchr(p, '\n');
 		size_t len = nl ? (size_t)(nl - p) : strlen(p);
 
+		if (question_text(p, len, buf, size))
+			return buf;
 		/* The first real error: later lines are often consequences. */
 		if (!best && !is_noise(p, len)) {
 			best = p;

@@ -97,6 +97,9 @@ static void error_lines(void **state)
 		   "1000 required");
 	error_text("pvcreate_inuse.stderr", "Can't initialize physical volume "
 		   "\"/dev/loop0\" of volume group \"tpool\" without -ff");
+	/* The question LVM asked (stdin is /dev/null: no) is the reason. */
+	error_text("pvcreate_signature.stderr", "ext4 signature detected on /dev/loop0 "
+		   "at offset 1080 (LVM asked \"Wipe it?\"; the answer is no)");
 	/* Only a warning: it is still the best there is. */
 	error_text("lvcreate_thin_warning.stderr", "WARNING: Sum of all thin volume "
 		   "sizes (1000.00 MiB) exceeds the size of thin pool "
