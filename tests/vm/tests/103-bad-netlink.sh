@@ -1,7 +1,7 @@
 # Every bad netlink request gets a negative errno plus an extack message and
 # changes nothing: after each one the dump of all nexuses is what it was and
 # no block device appeared.  Requests are hand-made with tests/tools/nlprobe.py.
-# VM: needs=nexus timeout=300
+# VM: needs=nexus timeout=600
 
 insmod_nexus
 probe() { python3 "$REPO/tests/tools/nlprobe.py" "$@"; }
