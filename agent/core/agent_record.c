@@ -6,10 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "agent_record.h"
 #include "loop.h"
+#include "uri.h"
 
 const char *record_default_file(void)
 {
@@ -95,7 +97,8 @@ static int pool_entry(const struct pool_info *info, struct state_pool *out)
 
 /* ---- read-modify-write under the lock ----------------------------------- */
 
-typedef int (*state_change_fn)(struct agent_state *s, const void *arg);
+/* Applies a change to s: 1 if s changed, 0 if not, -errno. */
+typedef int (*state_change_fn)(struct agent_state *s, void *arg);
 
 static int lock_state(const char *state_file, char *err, size_t errlen)
 {
@@ -123,7 +126,7 @@ static int lock_state(const char *state_file, char *err, size_t errlen)
 }
 
 static int update_state(const char *state_file, state_change_fn change,
-			const void *arg, char *err, size_t errlen)
+			void *arg, char *err, size_t errlen)
 {
 	struct agent_state s;
 	int fd = lock_state(state_file, err, errlen);
@@ -160,12 +163,58 @@ static struct state_pool *find_pool(struct agent_state *s, const char *name)
 	return NULL;
 }
 
-/* Returns 1 when s changed, 0 when it already said so, -ENOMEM. */
-static int put_nexus(struct agent_state *s, const void *arg)
+/* A recorded child whose file or device is not on this node (now). */
+static bool child_missing(const char *spec)
 {
-	const struct state_nexus *want = arg;
+	struct child_uri uri;
+	struct stat st;
+
+	if (child_uri_parse(spec, &uri))
+		return false;
+	switch (uri.scheme) {
+	case CHILD_SCHEME_PATH:
+	case CHILD_SCHEME_AIO:
+	case CHILD_SCHEME_FILE:
+	case CHILD_SCHEME_BDEV:
+		return stat(uri.path, &st) != 0 && errno == ENOENT;
+	default:
+		return false;
+	}
+}
+
+static bool has_child(const struct state_nexus *n, const char *spec)
+{
+	for (size_t i = 0; i < n->n_children; i++)
+		if (strcmp(n->children[i], spec) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * The recorded children that are missing stay in the record after those the
+ * kernel has: a nexus restored without them should get them back when they
+ * return, not forget them.
+ */
+static void keep_missing_children(const struct state_nexus *old,
+				  struct state_nexus *want)
+{
+	for (size_t i = 0; i < old->n_children; i++) {
+		if (want->n_children == NEXUS_MAX_CHILDREN)
+			return;
+		if (!has_child(want, old->children[i]) && child_missing(old->children[i]))
+			memcpy(want->children[want->n_children++], old->children[i],
+			       sizeof(want->children[0]));
+	}
+}
+
+/* Returns 1 when s changed, 0 when it already said so, -ENOMEM. */
+static int put_nexus(struct agent_state *s, void *arg)
+{
+	struct state_nexus *want = arg;
 	struct state_nexus *n = find_nexus(s, want->name);
 
+	if (n && strcmp(n->uuid, want->uuid) == 0)
+		keep_missing_children(n, want);
 	if (n && memcmp(n, want, sizeof(*n)) == 0)
 		return 0;
 	if (!n)
@@ -176,7 +225,7 @@ static int put_nexus(struct agent_state *s, const void *arg)
 	return 1;
 }
 
-static int drop_nexus(struct agent_state *s, const void *arg)
+static int drop_nexus(struct agent_state *s, void *arg)
 {
 	struct state_nexus *n = find_nexus(s, arg);
 
@@ -187,7 +236,7 @@ static int drop_nexus(struct agent_state *s, const void *arg)
 	return 1;
 }
 
-static int put_pool(struct agent_state *s, const void *arg)
+static int put_pool(struct agent_state *s, void *arg)
 {
 	const struct state_pool *want = arg;
 	struct state_pool *p = find_pool(s, want->name);
@@ -202,7 +251,7 @@ static int put_pool(struct agent_state *s, const void *arg)
 	return 1;
 }
 
-static int drop_pool(struct agent_state *s, const void *arg)
+static int drop_pool(struct agent_state *s, void *arg)
 {
 	struct state_pool *p = find_pool(s, arg);
 
@@ -269,7 +318,7 @@ int record_nexus(struct nexus_handle *h, const char *state_file,
 int forget_nexus(const char *state_file, const char *name, char *err,
 		 size_t errlen)
 {
-	return update_state(state_file, drop_nexus, name, err, errlen);
+	return update_state(state_file, drop_nexus, (void *)name, err, errlen);
 }
 
 int record_pool(const char *state_file, const char *name, char *err,
@@ -291,7 +340,7 @@ int record_pool(const char *state_file, const char *name, char *err,
 int forget_pool(const char *state_file, const char *name, char *err,
 		size_t errlen)
 {
-	return update_state(state_file, drop_pool, name, err, errlen);
+	return update_state(state_file, drop_pool, (void *)name, err, errlen);
 }
 
 int record_all(struct nexus_handle *h, const char *state_file, char *err,
