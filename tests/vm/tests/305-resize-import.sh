@@ -4,7 +4,8 @@
 # `pool list -o json` reports the thin pool's data and metadata use as
 # LVM does.  A pool deactivated as by a reboot (vgchange -an) is listed
 # offline, its replicas inactive and refused as nexus children, until
-# `pool import` brings it back with its data.
+# `pool import` brings it back with its data.  The owning nexus of a
+# replica (--nexus) is an LV tag.
 # VM: needs=nexus disks=1 disk_size=256M timeout=900
 
 MC=$MAYASTOR_CLIENT
@@ -67,6 +68,14 @@ check same_at /var/tmp/B /dev/rp/n1 40
 check mc replica resize rp n1 --size 1G
 check_eq "$(blockdev --getsize64 /dev/rp/n1)" $((1 << 30)) "n1 at 1G"
 check mc nexus destroy nx0
+
+log "the owning nexus lives in an LV tag"
+check mc replica create rp o1 --size 4 --thin --nexus nx7 --uuid 0b6c1f4e-5d2a-4c3b-9e8f-7a6b5c4d3e2f
+check_eq "$(rj o1 '[.nexus, .uuid] | join(" ")')" "nx7 0b6c1f4e-5d2a-4c3b-9e8f-7a6b5c4d3e2f" "o1 nexus and uuid"
+check_eq "$(lvs --noheadings -o lv_tags rp/o1 | tr -d ' ')" \
+	"mayastor_nexus:nx7,mayastor_replica,mayastor_thin:1,mayastor_uuid:0b6c1f4e-5d2a-4c3b-9e8f-7a6b5c4d3e2f" "o1 tags"
+check_eq "$(rj t1 .nexus)" null "t1 has no owner"
+check mc replica destroy rp/o1
 
 log "pool list JSON: data and metadata use as LVM says"
 mc pool list rp -o json
