@@ -111,7 +111,7 @@ static int pool_destroy_cmd(struct cli_ctx *ctx, int argc, char **argv)
 	bool force = false;
 	const struct cli_option opts[] = { { .name = "force", .flag = &force }, { 0 } };
 	struct cli_args args;
-	char err[ERR_MAX];
+	char err[ERR_MAX], ignored[ERR_MAX];
 
 	if (cli_parse(ctx, argc, argv, opts, &args) ||
 	    cli_expect(ctx, &args, 1, 1, "NAME") || cli_check_pool(ctx, args.pos[0]))
@@ -120,8 +120,12 @@ static int pool_destroy_cmd(struct cli_ctx *ctx, int argc, char **argv)
 	if (force && pool_check_ours(args.pos[0], err, sizeof(err)) == 0 &&
 	    replica_unshare_pool(args.pos[0], err, sizeof(err)))
 		return cli_error(ctx, "%s", err);
-	if (pool_destroy(args.pos[0], force, err, sizeof(err)))
+	if (pool_destroy(args.pos[0], force, err, sizeof(err))) {
+		/* Nothing was removed: share again what was shared (the tags say). */
+		if (force)
+			replica_reshare_pool(args.pos[0], ignored, sizeof(ignored));
 		return cli_error(ctx, "%s", err);
+	}
 	cli_forget_pool(ctx, args.pos[0]);
 	return cli_storage_report(ctx, "destroyed", "pool", args.pos[0], NULL);
 }

@@ -427,14 +427,41 @@ int pool_create(const struct pool_create_req *req, char *err, size_t errlen)
 
 /* ---- destroy, import --------------------------------------------------------- */
 
-static int count_volumes(const char *name, size_t *n, char *err, size_t errlen)
+/* lv_attr's sixth character: the device is open. */
+static bool lv_is_open(const struct lvm_lv *lv)
+{
+	return strlen(lv->attr) > 5 && lv->attr[5] == 'o';
+}
+
+/*
+ * Without force the pool must have no replicas or snapshots; with force
+ * none may be open: vgremove -ff would remove the others and then stop at
+ * the open one, a half-done destroy nobody can undo.
+ */
+static int check_volumes(const char *name, bool force, char *err, size_t errlen)
 {
 	struct lvm_lv_list lvs;
+	size_t n = 0;
 	int rc = lvm_report_lvs(name, &lvs, err, errlen);
 
-	*n = 0;
-	for (size_t i = 0; !rc && i < lvs.count; i++)
-		*n += strcmp(lvs.items[i].name, LVM_THIN_POOL) != 0;
+	for (size_t i = 0; !rc && i < lvs.count; i++) {
+		const struct lvm_lv *lv = &lvs.items[i];
+
+		if (strcmp(lv->name, LVM_THIN_POOL) == 0)
+			continue;
+		n++;
+		if (force && lv_is_open(lv)) {
+			snprintf(err, errlen, "%s %s is open (in use by a nexus or another "
+				 "program); nothing was removed", lvm_tags_has(lv->tags,
+				 LVM_TAG_SNAPSHOT) ? "snapshot" : "replica", lv->name);
+			rc = -EBUSY;
+		}
+	}
+	if (!rc && n && !force) {
+		snprintf(err, errlen, "pool has %zu replica(s) or snapshot(s); destroy "
+			 "them first, or use --force", n);
+		rc = -EBUSY;
+	}
 	lvm_lv_list_free(&lvs);
 	return rc;
 }
@@ -506,19 +533,13 @@ static int remove_vg(const char *name, const struct lvm_vg_list *vgs, char *err,
 int pool_destroy(const char *name, bool force, char *err, size_t errlen)
 {
 	struct lvm_vg_list vgs;
-	size_t n = 0;
 	int rc;
 
 	rc = lvm_report_vgs(NULL, &vgs, err, errlen);
 	if (!rc)
 		rc = find_ours(&vgs, name, err, errlen);
 	if (!rc)
-		rc = count_volumes(name, &n, err, errlen);
-	if (!rc && n && !force) {
-		snprintf(err, errlen, "pool has %zu replica(s) or snapshot(s); destroy "
-			 "them first, or use --force", n);
-		rc = -EBUSY;
-	}
+		rc = check_volumes(name, force, err, errlen);
 	if (!rc)
 		rc = remove_vg(name, &vgs, err, errlen);
 	lvm_vg_list_free(&vgs);

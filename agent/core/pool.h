@@ -73,7 +73,10 @@ struct pool_create_req {
 
 /* Every step is undone if a later one fails.  err: one line. */
 int pool_create(const struct pool_create_req *req, char *err, size_t errlen);
-/* Refuses (-EBUSY) while replicas or snapshots exist, unless force. */
+/*
+ * Refuses (-EBUSY) while replicas or snapshots exist, unless force; with
+ * force, while one of them is open (unshare them first: nvmet holds them).
+ */
 int pool_destroy(const char *name, bool force, char *err, size_t errlen);
 /*
  * Finds pool name again after a reboot: attaches the given disks that are
