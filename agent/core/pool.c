@@ -435,8 +435,8 @@ static bool lv_is_open(const struct lvm_lv *lv)
 
 /*
  * Without force the pool must have no replicas or snapshots; with force
- * none may be open: vgremove -ff would remove the others and then stop at
- * the open one, a half-done destroy nobody can undo.
+ * none may be open.  vgremove refuses that too ("Logical volume tpool/r1
+ * in use"), removing nothing, but saying who uses it helps more.
  */
 static int check_volumes(const char *name, bool force, char *err, size_t errlen)
 {
