@@ -103,7 +103,9 @@ phase2_missing_child() {
 	wait_for '[ -b /dev/nx0 ]'
 	check cmp "$RESULTS/pattern" <(dd if=/dev/nx0 bs=1M skip=4 count=8 iflag=direct status=none)
 	# The entry keeps the missing child: it may come back.
-	check_eq "$(jq -r '.nexuses[0].children[1]' "$state")" /var/tmp/scratch/b.img "missing child kept"
+	check_eq "$(jq -r '.nexuses[0].children | join(" ")' "$state")" \
+		"/var/tmp/scratch/a.img lvol://p0/r1 /var/tmp/scratch/c.img /var/tmp/scratch/b.img" \
+		"missing child kept (after those found)"
 	check "$MC" nexus destroy nx0
 }
 
