@@ -33,14 +33,15 @@ log "fio randwrite + verify; c2 fails while fio writes"
 (
 	rc=0
 	fio --name=wf --filename=/dev/nx0 --rw=randwrite --bsrange=4k-64k \
-		--size=40M --rate=,4m --verify=crc32c --do_verify=1 --direct=1 \
+		--size=40M --rate=,1m --verify=crc32c --do_verify=1 --direct=1 \
 		--ioengine=libaio --iodepth=16 --output-format=json \
 		--output=/var/tmp/fio.json || rc=$?
 	echo $rc >/var/tmp/fio.rc
 ) &
 fiopid=$!
-# Writes are paced (10 s for the data set): let fio write a part of it first.
-check wait_for "[ \"\$(cf nx0 $C2 .writes)\" -ge 300 ]" 120
+# Writes are paced (40 s for the data set, so a slow, loaded host still
+# injects the fault while fio writes): let fio write a part of it first.
+check wait_for "[ \"\$(cf nx0 $C2 .writes)\" -ge 200 ]" 120
 w_before=$(cf nx0 $C2 .writes)
 dm_error_swap c2
 log "c2 failing after $w_before writes"
