@@ -4,7 +4,7 @@
 # healthy source (the copy goes on from it) and with none (rebuild fails,
 # child FAULTED rebuild-failed, event); remove of a rebuilding child;
 # destroy during a rebuild; rmmod afterwards.
-# VM: needs=nexus timeout=600
+# VM: needs=nexus timeout=900
 
 MC=$MAYASTOR_CLIENT
 # cf NEXUS PATH JQ-EXPR: a field of one child (by the path the kernel knows).
@@ -31,7 +31,7 @@ wait_for '[ -b /dev/nx0 ]'
 SIZE=$(blockdev --getsize64 /dev/nx0)
 RS=$("$MC" -o json nexus show nx0 | jq .region_size)
 check dd if=/dev/urandom of=/dev/nx0 bs=1M count=$((SIZE >> 20)) oflag=direct status=none
-check "$MC" nexus set nx0 --rebuild-rate 4
+check "$MC" nexus set nx0 --rebuild-rate 1
 
 log "pause, resume, stop, start"
 check "$MC" nexus add nx0 $C3
@@ -57,7 +57,7 @@ check_eq "$(cf nx0 $C3 .rebuild.done)" "$d3" "progress after stop"
 check_eq "$(nstate nx0)" degraded "nexus state"
 check "$MC" rebuild start nx0 $C3
 check_eq "$(cf nx0 $C3 .rebuild.total)" $((SIZE - d3)) "rebuild total after a restart (the rest)"
-check wait_for "[ \"\$(cf nx0 $C3 .state)\" = online ]" 90
+check wait_for "[ \"\$(cf nx0 $C3 .state)\" = online ]" 300
 "$MC" rebuild progress nx0 $C3
 check_eq "$(cf nx0 $C3 .rebuild.state)" done "rebuild state"
 check_eq "$(nstate nx0)" online "nexus state"
@@ -73,7 +73,7 @@ s1=$(cf nx0 $C1 .slot)
 s2=$(cf nx0 $C2 .slot)
 check_eq "$(cf nx0 $C3 .rebuild.source_slot)" "$s1" "rebuild source"
 dm_error_swap c1
-check wait_for "[ \"\$(cf nx0 $C3 .state)\" = online ]" 90
+check wait_for "[ \"\$(cf nx0 $C3 .state)\" = online ]" 300
 "$MC" nexus children nx0
 "$MC" rebuild progress nx0 $C3
 check_eq "$(cf nx0 $C1 .state)" faulted "c1 state"
@@ -97,7 +97,7 @@ check_eq "$(nstate nx0)" online "nexus state"
 log "destroy during a rebuild"
 check "$MC" nexus create nx1 $C4
 wait_for '[ -b /dev/nx1 ]'
-check "$MC" nexus set nx1 --rebuild-rate 2
+check "$MC" nexus set nx1 --rebuild-rate 1
 check "$MC" nexus add nx1 $C5
 check wait_for "done_gt nx1 $C5 0" 30
 check_eq "$(cf nx1 $C5 .state)" rebuilding "c5 state"
