@@ -503,6 +503,14 @@ int nexus_rebuild_start(struct nexus_child *c, struct netlink_ext_ack *extack)
 	rb->rate_base_jiffies = jiffies;
 	rb->rate_window_start = jiffies;
 	rb->last_event = jiffies;
+	/*
+	 * The IO path notes foreground IO only while a rebuild runs: with none
+	 * running the stamp is stale, and may even look recent (jiffies start
+	 * at -5 min and the nexus at 0).  Age it so that only IO from now on
+	 * counts.
+	 */
+	if (!atomic_read(&nx->nr_rebuilds))
+		WRITE_ONCE(nx->last_fg_io, jiffies - NEXUS_RB_FG_WINDOW - 1);
 	atomic_inc(&nx->nr_rebuilds);
 	nexus_child_change_state(c, NEXUS_CHILD_OUT_OF_SYNC,
 				 NEXUS_CHILD_REBUILDING, NEXUS_REASON_NONE);
