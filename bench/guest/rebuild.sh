@@ -37,7 +37,9 @@ bench_wait_dev $RAM1
 	fail "$RAM0 is not ${DEV_MB} MiB (brd loaded earlier with other parameters?)"
 load_mod md_mod
 load_mod raid1
-insmod_nexus
+# BENCH_NEXUS_PARAMS: module parameters, e.g. rebuild_fg_busy_pct=100.
+# shellcheck disable=SC2086
+insmod_nexus ${BENCH_NEXUS_PARAMS:-}
 on_exit 'rmmod nexus'
 : >"$NOTES"
 
