@@ -111,7 +111,7 @@ md_create() {	# md_create DEV... [mdadm options]
 
 # --- copies: setup, start, wait, check, teardown per method --------------------
 
-COPY_PID='' LOAD_DEV=''
+COPY_PID='' LOAD_DEV='' EVENTS=/var/tmp/nexus-events EVPID='' EVFD=''
 
 # copy_setup METHOD: a zeroed target (but for dd: the copies that are not
 # compared need none), and the device the foreground load goes to.
@@ -140,7 +140,17 @@ copy_start() {
 			iflag=direct oflag=direct 2>"$RESULTS/dd.log" &
 		COPY_PID=$!
 		;;
-	nexus) "$MC" nexus add nxr $RAM1 >/dev/null ;;
+	nexus)
+		# The end is waited for on the events, not by polling: a poll
+		# costs two processes, CPU the copy would compete for.
+		rm -f "$EVENTS"
+		mkfifo "$EVENTS"
+		"$MC" -o json events >"$EVENTS" &
+		EVPID=$!
+		exec {EVFD}<"$EVENTS"
+		sleep 1
+		"$MC" nexus add nxr $RAM1 >/dev/null
+		;;
 	md) mdadm /dev/md100 --add $RAM1 --quiet ;;
 	esac
 }
@@ -150,7 +160,7 @@ copy_start() {
 # (Not in a subshell: dd is a child of this shell.)
 COPY_RATE=''
 copy_wait() {
-	local t0 t1 bytes secs i
+	local t0 t1 bytes secs i line
 	case $1 in
 	dd)
 		wait "$COPY_PID" || fail "dd failed: $(cat "$RESULTS/dd.log")"
@@ -159,9 +169,18 @@ copy_wait() {
 		[ "$bytes" = $COPY_BYTES ] || fail "dd copied $bytes bytes: $(cat "$RESULTS/dd.log")"
 		;;
 	nexus)
-		for ((i = 0; i < 1800; i++)); do
+		while read -r -t 1800 line <&"$EVFD"; do
+			case $line in
+			*'"rebuild-done"'* | *'"rebuild-failed"'* | *'"rebuild-stopped"'*) break ;;
+			esac
+		done
+		kill "$EVPID" 2>/dev/null || true
+		wait "$EVPID" 2>/dev/null || true
+		exec {EVFD}<&-
+		# ONLINE follows the done event.
+		for ((i = 0; i < 100; i++)); do
 			[ "$(child_field nxr $RAM1 .state)" = online ] && break
-			sleep 0.5
+			sleep 0.2
 		done
 		[ "$(child_field nxr $RAM1 .state)" = online ] ||
 			fail "the rebuild of $RAM1 did not end: $("$MC" nexus children nxr)"
