@@ -25,7 +25,8 @@ def spread: if . == null or .min == 0 then "-"
   "",
   (.targets[]
    | "- \(.label): "
-     + (if .met then "met on all \(.jobs | length) jobs"
+     + (if (.jobs | length) > 0 and all(.jobs[]; .value == null) then "not measured"
+        elif .met then "met on all \(.jobs | length) jobs"
         else "met on \(.jobs | map(select(.met)) | length) of \(.jobs | length); missed on "
              + (.jobs | map(select(.met | not) | "\(.job) \(.value | x)") | join(", ")) end)),
   "",
