@@ -15,6 +15,9 @@
  * and the target is faulted.  An incompletely copied child never becomes
  * ONLINE: only the worker makes that transition, and only from REBUILDING.
  *
+ * Foreground IO comes first: while it is about, the worker copies one chunk
+ * at a time and pauses after each region (nexus_rebuild_yield()).
+ *
  * Stop, pause and resume are requests the worker reads between chunks.  The
  * worker never takes nexus_lock: the netlink handlers hold it while they wait
  * for a stopping worker.
@@ -39,6 +42,11 @@ static unsigned int rebuild_chunk_kib = 256;
 module_param(rebuild_chunk_kib, uint, 0644);
 MODULE_PARM_DESC(rebuild_chunk_kib, "size of one copy IO in KiB (4-1024)");
 
+static unsigned int rebuild_fg_busy_pct = 50;
+module_param(rebuild_fg_busy_pct, uint, 0644);
+MODULE_PARM_DESC(rebuild_fg_busy_pct,
+		 "share of time a rebuild may copy while foreground IO is about (1-100 %)");
+
 static struct workqueue_struct *nexus_rebuild_wq;
 
 #define NEXUS_RB_MAX_DEPTH	32
@@ -46,6 +54,8 @@ static struct workqueue_struct *nexus_rebuild_wq;
 #define NEXUS_RB_CHUNK_PAGES	(NEXUS_RB_MAX_CHUNK >> PAGE_SHIFT)
 /* Foreground IO seen this recently makes the rebuild step aside. */
 #define NEXUS_RB_FG_WINDOW	(HZ / 50)
+/* The longest a rebuild steps aside after one region. */
+#define NEXUS_RB_MAX_YIELD_NS	(100 * NSEC_PER_MSEC)
 
 /* One copy IO: a bio over its own pages, read from source then written. */
 struct nexus_copy_slot {
@@ -331,6 +341,29 @@ static bool nexus_rebuild_throttle(struct nexus_rebuild *rb)
 	return !nexus_rebuild_should_stop(rb);
 }
 
+/*
+ * Foreground first.  While foreground IO is about, a rebuild copies one
+ * chunk at a time (nexus_copy_range()), and after each region it sleeps so
+ * that it is busy for at most rebuild_fg_busy_pct of the time: copying a
+ * region for @busy earns a pause of busy * (100 - pct) / pct.  This is what
+ * leaves the foreground its share when the children are fast and the CPU
+ * is what both compete for (a lower depth alone gives nothing back to a
+ * synchronous device).  The pause is taken outside the region's barrier, so
+ * no foreground write waits for it, and ends early on stop or pause.
+ */
+static void nexus_rebuild_yield(struct nexus_rebuild *rb, ktime_t busy)
+{
+	unsigned int pct = clamp(READ_ONCE(rebuild_fg_busy_pct), 1U, 100U);
+	u64 idle;
+
+	if (pct == 100 || !nexus_fg_active(rb->target->nx))
+		return;
+	idle = div_u64((u64)ktime_to_ns(busy) * (100 - pct), pct);
+	idle = min_t(u64, idle, NEXUS_RB_MAX_YIELD_NS);
+	wait_event_timeout(rb->wait, READ_ONCE(rb->stop) || READ_ONCE(rb->pause),
+			   max_t(unsigned long, nsecs_to_jiffies(idle), 1));
+}
+
 /* Walk the dirty regions; returns the state the rebuild ends in. */
 static enum nexus_rebuild_state nexus_rebuild_walk(struct nexus_rebuild *rb)
 {
@@ -339,13 +372,17 @@ static enum nexus_rebuild_state nexus_rebuild_walk(struct nexus_rebuild *rb)
 	u64 region_bytes = c->nx->region_size;
 
 	while ((region = find_next_bit(c->dirty, nr, region)) < nr) {
+		ktime_t start;
+
 		if (!nexus_rebuild_throttle(rb))
 			return READ_ONCE(rb->stop) ? NEXUS_REBUILD_STOPPED :
 						     NEXUS_REBUILD_FAILED;
+		start = ktime_get();
 		switch (nexus_rebuild_region(rb, region)) {
 		case COPY_OK:
 			clear_bit(region, c->dirty);
 			nexus_rebuild_account(rb, region_bytes);
+			nexus_rebuild_yield(rb, ktime_sub(ktime_get(), start));
 			region++;
 			break;
 		case COPY_SOURCE_FAILED:
@@ -466,6 +503,14 @@ int nexus_rebuild_start(struct nexus_child *c, struct netlink_ext_ack *extack)
 	rb->rate_base_jiffies = jiffies;
 	rb->rate_window_start = jiffies;
 	rb->last_event = jiffies;
+	/*
+	 * The IO path notes foreground IO only while a rebuild runs: with none
+	 * running the stamp is stale, and may even look recent (jiffies start
+	 * at -5 min and the nexus at 0).  Age it so that only IO from now on
+	 * counts.
+	 */
+	if (!atomic_read(&nx->nr_rebuilds))
+		WRITE_ONCE(nx->last_fg_io, jiffies - NEXUS_RB_FG_WINDOW - 1);
 	atomic_inc(&nx->nr_rebuilds);
 	nexus_child_change_state(c, NEXUS_CHILD_OUT_OF_SYNC,
 				 NEXUS_CHILD_REBUILDING, NEXUS_REASON_NONE);

@@ -125,7 +125,9 @@ bench_rounds() {
 # targets as $RESULTS/results.json and results.md (see summarize.jq).
 #   CONFIGS  "name=Label ..." in table order
 #   RATIOS   "num/den ..." config pairs, one column each
-#   TARGETS  "num/den>=X ..." checked on every job whose unit is IOPS
+#   TARGETS  "num/den>=X ..." checked on every job whose unit is IOPS;
+#            "num/den>=X@job,job" on the jobs named
+# BENCH_NOTE, if set, replaces the line on units under the title.
 bench_summarize() {
 	local title=$1 labels=$2 joblist=$3 ratios=$4 targets=$5
 	jq -n -R \
@@ -140,6 +142,7 @@ bench_summarize() {
 		--arg ramp "$BENCH_RAMP" --arg size "$BENCH_SIZE" \
 		--arg configs "$labels" --arg jobs "${BENCH_JOBS:-$joblist}" \
 		--arg ratios "$ratios" --arg targets "$targets" \
+		--arg note "${BENCH_NOTE:-4k jobs in IOPS, 128k in MiB/s.}" \
 		-f "$BENCH_LIB/summarize.jq" <"$BENCH_SAMPLES" >"$RESULTS/results.json"
 	jq -r -f "$BENCH_LIB/markdown.jq" "$RESULTS/results.json" >"$RESULTS/results.md"
 	echo

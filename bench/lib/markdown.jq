@@ -12,7 +12,7 @@ def spread: if . == null or .min == 0 then "-"
   "",
   "\(.date), guest kernel \(.kernel), \(.guest.cpus) vCPUs (\(.guest.accel), \(.guest.cpu)), \(.guest.mem_mib) MiB; backing: \(.backing).",
   "Median of \(.params.rounds) rounds; each job \(.params.runtime_s) s after \(.params.ramp_s) s ramp, fio \(.params.fio) size=\(.params.size).",
-  "4k jobs in IOPS, 128k in MiB/s.",
+  .note,
   "",
   "| job | unit | " + ([.configs[].label] + [.ratios[].label] | join(" | ")) + " |",
   "|---|---|" + ([.configs[], .ratios[]] | map("---:") | join("|")) + "|",
@@ -21,11 +21,12 @@ def spread: if . == null or .min == 0 then "-"
      + ([($r.configs[] | $r.results[.name][$j.name].median | fmt),
          ($r.ratios[] | .values[$j.name] | x)] | join(" | ")) + " |"),
   "",
-  "Targets (4k jobs):",
+  (if any(.targets[]; .on) then "Targets:" else "Targets (4k jobs):" end),
   "",
   (.targets[]
    | "- \(.label): "
-     + (if .met then "met on all \(.jobs | length) jobs"
+     + (if (.jobs | length) > 0 and all(.jobs[]; .value == null) then "not measured"
+        elif .met then "met on all \(.jobs | length) jobs"
         else "met on \(.jobs | map(select(.met)) | length) of \(.jobs | length); missed on "
              + (.jobs | map(select(.met | not) | "\(.job) \(.value | x)") | join(", ")) end)),
   "",

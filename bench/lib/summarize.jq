@@ -2,8 +2,8 @@
 # on stdin, read with jq -n -R) into results.json: per config and job the
 # samples, their median, min and max; the ratios of medians between pairs of
 # configs; and the targets (a ratio that should be >= some value on every
-# IOPS job). Run by bench_summarize (bench/lib/bench.sh), which passes the
-# --arg values used below.
+# IOPS job, or with "@job,job" on the jobs named). Run by bench_summarize
+# (bench/lib/bench.sh), which passes the --arg values used below.
 
 def median:
   sort | if length == 0 then null
@@ -46,12 +46,17 @@ def round3: (. * 1000 | round) / 1000;
            | {name: "\($n)/\($d)", label: "\($lab[$n] // $n)/\($lab[$d] // $d)",
               num: $n, den: $d,
               values: ($jl | map({key: .name, value: ratio($n; $d; .name)}) | from_entries)}],
-  targets: [$targets | words[] | capture("^(?<n>[^/]+)/(?<d>[^>]+)>=(?<min>.+)$") as $t
+  note: $note,
+  targets: [$targets | words[]
+            | capture("^(?<n>[^/]+)/(?<d>[^>]+)>=(?<min>[^@]+)(@(?<on>.+))?$") as $t
             | ($t.min | tonumber) as $min
-            | [$jl[] | select(.unit == "IOPS") | .name as $j
+            | (if $t.on == null then [$jl[] | select(.unit == "IOPS") | .name]
+               else [$t.on | split(",")[] as $j | $jl[] | select(.name == $j) | .name]
+               end) as $tj
+            | [$tj[] as $j
                | {job: $j, value: ratio($t.n; $t.d; $j)}
                | .met = (.value != null and .value >= $min)] as $per
             | {ratio: "\($t.n)/\($t.d)",
                label: "\($lab[$t.n] // $t.n) >= \($t.min)x \($lab[$t.d] // $t.d)",
-               min: $min, met: ($per | all(.met)), jobs: $per}]
+               min: $min, on: ($t.on != null), met: ($per | all(.met)), jobs: $per}]
 }
