@@ -84,6 +84,10 @@ int cli_nexus_error(struct cli_ctx *ctx, int err, const char *child)
 	const char *text = ctx->h ? nexus_last_error(ctx->h) : "";
 	char extra[300] = "";
 
+	/* The kernel blamed another attribute (the nexus name): not the child. */
+	if (child && ctx->h && nexus_last_error_pointed(ctx->h) &&
+	    !nexus_last_error_child(ctx->h))
+		child = NULL;
 	if (!text[0] && hint_for(err))
 		text = hint_for(err);
 	if (text[0])

@@ -46,6 +46,7 @@ static void clear_error(struct nexus_handle *h)
 {
 	h->error[0] = '\0';
 	h->error_child[0] = '\0';
+	h->error_pointed = false;
 }
 
 const char *nexus_last_error(const struct nexus_handle *h)
@@ -56,6 +57,11 @@ const char *nexus_last_error(const struct nexus_handle *h)
 const char *nexus_last_error_child(const struct nexus_handle *h)
 {
 	return h->error_child[0] ? h->error_child : NULL;
+}
+
+bool nexus_last_error_pointed(const struct nexus_handle *h)
+{
+	return h->error_pointed;
 }
 
 int nexus_family_id(const struct nexus_handle *h)
@@ -196,6 +202,7 @@ static int finish_with_ack(struct transaction *t, const struct nlmsghdr *nlh)
 	if (!ack.error)
 		return 0;
 	snprintf(t->h->error, sizeof(t->h->error), "%s", ack.msg);
+	t->h->error_pointed = ack.offset_present;
 	child = ack.offset_present ? nexus_request_child_at(t->req, ack.offset) : NULL;
 	if (child)
 		snprintf(t->h->error_child, sizeof(t->h->error_child), "%s", child);

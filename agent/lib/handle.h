@@ -13,6 +13,7 @@ struct nexus_handle {
 	bool subscribed;
 	char error[NEXUS_ERRMSG_MAX];	/* text of the last failure */
 	char error_child[NEXUS_PATH_MAX + 1];	/* "" unless the kernel pointed at one */
+	bool error_pointed;		/* the kernel pointed at some attribute */
 	/* Datagram being handed out by nexus_event_read(), one message a call. */
 	void *event_buf;
 	size_t event_len, event_pos;

@@ -170,6 +170,11 @@ const char *nexus_last_error(const struct nexus_handle *h);
  * inside a NEXUS_A_CHILD nest), that child's path; otherwise NULL.
  */
 const char *nexus_last_error_child(const struct nexus_handle *h);
+/*
+ * Whether the kernel pointed at an attribute of the last request at all
+ * (NEXUS_A_NAME for an unknown nexus, a child's nest, ...).
+ */
+bool nexus_last_error_pointed(const struct nexus_handle *h);
 
 int nexus_family_id(const struct nexus_handle *h);
 
