@@ -113,9 +113,12 @@ void nexus_update_state(struct nexus_dev *nx)
 	bool changed = false;
 
 	spin_lock(&nx->state_lock);
-	for (i = 0; (c = nexus_child_next(nx, &i)); i++) {
-		total++;
-		if (READ_ONCE(c->state) == NEXUS_CHILD_ONLINE)
+	for (i = 0; i < NEXUS_MAX_CHILDREN; i++) {
+		c = READ_ONCE(nx->children[i]);
+		/* A member that is away (missing at assembly) counts too. */
+		if (c || nexus_member_slot_taken(nx, i))
+			total++;
+		if (c && READ_ONCE(c->state) == NEXUS_CHILD_ONLINE)
 			healthy++;
 	}
 	if (!healthy)
@@ -431,6 +434,7 @@ struct nexus_dev *nexus_create(const struct nexus_create_args *args,
 		(unsigned long long)nx->sectors, args->nr_children,
 		nx->generation, nx->bitmap ? "" : ", no bitmap");
 	nexus_event_nexus(nx, NEXUS_EVENT_NEXUS_CREATED);
+	nexus_update_state(nx);
 	if (assemble)
 		nexus_assemble_start(nx);
 	return nx;

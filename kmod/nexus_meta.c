@@ -257,6 +257,9 @@ static void nexus_members_refresh(struct nexus_dev *nx, u64 gen)
 
 		if (!c)
 			continue;
+		/* Once in sync, it is behind only by what it misses from now. */
+		if (READ_ONCE(c->state) == NEXUS_CHILD_ONLINE)
+			c->needs_full = false;
 		st = nexus_member_state_of(c);
 		if (st != m->state || memcmp(m->uuid, c->uuid, NEXUS_UUID_LEN)) {
 			m->state = st;
