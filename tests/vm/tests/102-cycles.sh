@@ -82,7 +82,7 @@ for ((i = 1; i <= CYCLES; i++)); do
 
 	# The previous cycle's block is still there, on the re-created nexus.
 	if [ -n "$prev" ]; then
-		cmp -s -n 65536 -i $(((i - 1) * 65536)):$((prev * 65536)) /var/tmp/pats /dev/nx0 ||
+		cmp -s -n 65536 -i $(((i - 2) * 65536)):$((prev * 65536)) /var/tmp/pats /dev/nx0 ||
 			_check_failed "cycle $i: block of cycle $((i - 1)) at 64k*$prev lost"
 	fi
 	off=$(((i * 37) % (SIZE >> 16)))
