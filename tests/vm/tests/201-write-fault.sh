@@ -33,13 +33,13 @@ log "fio randwrite + verify; c2 fails while fio writes"
 (
 	rc=0
 	fio --name=wf --filename=/dev/nx0 --rw=randwrite --bsrange=4k-64k \
-		--size=40M --rate=,4m --verify=crc32c --do_verify=1 --direct=1 \
+		--size=40M --rate=,2m --verify=crc32c --do_verify=1 --direct=1 \
 		--ioengine=libaio --iodepth=16 --output-format=json \
 		--output=/var/tmp/fio.json || rc=$?
 	echo $rc >/var/tmp/fio.rc
 ) &
 fiopid=$!
-# Writes are paced (10 s for the data set): let fio write a part of it first.
+# Writes are paced (20 s for the data set, so that a slow host still fails c2 mid-run): let fio write a part of it first.
 check wait_for "[ \"\$(cf nx0 $C2 .writes)\" -ge 300 ]" 120
 w_before=$(cf nx0 $C2 .writes)
 dm_error_swap c2
