@@ -12,6 +12,9 @@
  *   nexus_nl.c     generic netlink handlers
  *   nexus_nl_gen.c netlink policies and the ops table (from docs/nexus.yaml)
  *   nexus_event.c  notifications on the "events" multicast group
+ *   nexus_meta.c   on-disk labels: encode, check, read, write
+ *   nexus_assemble.c bringing a nexus back from its children's labels
+ *   nexus_bitmap.c the write-intent bitmap
  */
 #ifndef _NEXUS_H
 #define _NEXUS_H
@@ -33,11 +36,13 @@
 #include <net/genetlink.h>
 
 #include <linux/nexus.h>
+#include <linux/nexus_disk.h>
 
 #include "nexus_compat.h"
 
 struct nexus_dev;
 struct nexus_rebuild;
+struct nexus_bitmap;
 
 /* Buckets of the rebuild/write exclusion (nexus_region.c). */
 #define NEXUS_BUCKETS		512
@@ -69,6 +74,21 @@ struct nexus_child {
 	 */
 	unsigned long *dirty;
 	struct nexus_rebuild *rebuild;	/* the last one; under nexus_lock */
+	/* Catching up needs every region (added), not just the bitmap's. */
+	bool needs_full;
+	bool bm_source;			/* assembly: its bitmap is read */
+	u64 generation;			/* of the last label it holds */
+};
+
+/*
+ * One slot of the member table as last written to the labels; under
+ * nx->meta_mutex.  Slots without a child keep members that are missing
+ * (BITMAP, FULL) or faulted, so that they can come back.
+ */
+struct nexus_member {
+	u8 uuid[NEXUS_UUID_LEN];
+	enum nexus_member_state state;
+	u64 generation;
 };
 
 static inline struct block_device *nexus_child_bdev(struct nexus_child *c)
@@ -122,6 +142,18 @@ struct nexus_dev {
 
 	struct bio_set bs;		/* clones, with struct nexus_clone */
 	mempool_t *io_pool;		/* struct nexus_io for writes */
+
+	/* Labels (nexus_meta.c): @meta_mutex serializes label writes. */
+	struct mutex meta_mutex;
+	struct task_struct *meta_owner;	/* writing labels now, or NULL */
+	struct page *label_page;	/* the label being written */
+	u64 generation;			/* of the last label written */
+	bool meta_closed;		/* clean label written: no more */
+	bool clean_at_start;		/* created, or assembled from clean */
+	bool use_bitmap;		/* keep a write-intent bitmap */
+	struct nexus_member members[NEXUS_MAX_CHILDREN];
+
+	struct nexus_bitmap *bitmap;	/* NULL: no write-intent bitmap */
 };
 
 /*
@@ -164,6 +196,7 @@ struct nexus_create_args {
 	const char *paths[NEXUS_MAX_CHILDREN];
 	const struct nlattr *attrs[NEXUS_MAX_CHILDREN];	/* for extack */
 	unsigned int nr_children;
+	u32 flags;			/* NEXUS_F_FORCE, _ASSEMBLE, _NOBITMAP */
 };
 
 struct nexus_dev *nexus_find(const char *name);
@@ -229,6 +262,49 @@ void nexus_mark_dirty(struct nexus_child *c, unsigned long region);
 int nexus_region_init(struct nexus_dev *nx);
 void nexus_region_exit(struct nexus_dev *nx);
 
+/* nexus_meta.c */
+int nexus_meta_init(struct nexus_dev *nx);
+void nexus_meta_exit(struct nexus_dev *nx);
+int nexus_label_read(struct nexus_child *c, struct nexus_disk_label *label,
+		     const char **why);
+int nexus_meta_check_foreign(struct nexus_dev *nx,
+			     const struct nexus_create_args *args,
+			     struct netlink_ext_ack *extack);
+void nexus_meta_init_members(struct nexus_dev *nx);
+int nexus_meta_update(struct nexus_dev *nx);
+void nexus_meta_shutdown(struct nexus_dev *nx);
+int nexus_md_io(struct nexus_child *c, u64 md_byte, struct page *page,
+		unsigned int len, blk_opf_t opf);
+void nexus_extack_fmt(struct netlink_ext_ack *extack, const char *fmt, ...)
+	__printf(2, 3);
+bool nexus_member_slot_taken(struct nexus_dev *nx, unsigned int slot);
+void nexus_meta_forget(struct nexus_dev *nx, unsigned int slot);
+
+/* nexus_assemble.c */
+int nexus_assemble(struct nexus_dev *nx, const struct nexus_create_args *args,
+		   struct netlink_ext_ack *extack);
+int nexus_assemble_apply(struct nexus_dev *nx);
+void nexus_assemble_start(struct nexus_dev *nx);
+int nexus_child_rejoin(struct nexus_child *c, u32 flags,
+		       struct netlink_ext_ack *extack);
+
+/* nexus_bitmap.c */
+int nexus_bitmap_create(struct nexus_dev *nx);
+void nexus_bitmap_destroy(struct nexus_dev *nx);
+int nexus_bitmap_check_fit(struct nexus_dev *nx, bool grow,
+			   struct netlink_ext_ack *extack);
+u32 nexus_bitmap_bytes(struct nexus_dev *nx);
+int nexus_bitmap_load(struct nexus_dev *nx, struct nexus_child *c);
+void nexus_bitmap_to_dirty(struct nexus_dev *nx, unsigned long *dirty);
+unsigned long nexus_bitmap_weight(struct nexus_dev *nx);
+void nexus_bitmap_write_all(struct nexus_dev *nx);
+void nexus_bitmap_kick_all(struct nexus_dev *nx);
+bool nexus_bitmap_defer(struct nexus_dev *nx, unsigned long region,
+			struct bio *bio);
+void nexus_bitmap_flush(struct nexus_dev *nx);
+int nexus_bitmap_module_init(void);
+void nexus_bitmap_module_exit(void);
+
 /* nexus_rebuild.c */
 int nexus_rebuild_start(struct nexus_child *c, struct netlink_ext_ack *extack);
 bool nexus_rebuild_stop(struct nexus_child *c);
@@ -261,6 +337,8 @@ static inline void nexus_child_put(struct nexus_child *c)
 int nexus_io_init(struct nexus_dev *nx);
 void nexus_io_exit(struct nexus_dev *nx);
 void nexus_submit_bio(struct bio *bio);
+void nexus_write_dispatch(struct nexus_dev *nx, struct bio *bio,
+			  unsigned long region);
 int nexus_io_module_init(void);
 void nexus_io_module_exit(void);
 

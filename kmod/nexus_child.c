@@ -191,6 +191,8 @@ static void nexus_child_state_changed(struct nexus_child *c,
 				      enum nexus_child_reason reason)
 {
 	WRITE_ONCE(c->reason, reason);
+	/* Durable first: a failed write is acknowledged only after this. */
+	nexus_meta_update(c->nx);
 	if (state == NEXUS_CHILD_FAULTED)
 		pr_err("%s: child %s faulted (%s)\n", c->nx->name, c->path,
 		       nexus_reason_names[reason]);
@@ -249,8 +251,9 @@ static int nexus_free_slot(struct nexus_dev *nx, struct netlink_ext_ack *extack)
 {
 	unsigned int i;
 
+	/* Slots of members that are away are kept for their return. */
 	for (i = 0; i < NEXUS_MAX_CHILDREN; i++)
-		if (!nx->children[i])
+		if (!nx->children[i] && !nexus_member_slot_taken(nx, i))
 			return i;
 	NL_SET_ERR_MSG_MOD(extack, "the nexus has the most children it can have");
 	return -E2BIG;
@@ -302,20 +305,30 @@ int nexus_child_add(struct nexus_dev *nx, const char *path, u32 flags,
 	c = nexus_child_open(nx, path, slot, extack);
 	if (IS_ERR(c))
 		return PTR_ERR(c);
+	c->needs_full = true;
 	ret = nexus_child_fits(c, extack);
+	if (!ret)
+		ret = nexus_child_rejoin(c, flags, extack);
 	if (!ret)
 		ret = nexus_child_alloc_dirty(c);
 	if (ret) {
 		nexus_child_close(c);
 		return ret;
 	}
-	bitmap_fill(c->dirty, nexus_nr_regions(nx));
+	if (c->needs_full)
+		bitmap_fill(c->dirty, nexus_nr_regions(nx));
 	c->state = NEXUS_CHILD_OUT_OF_SYNC;
 	/* The IO path may use the child as soon as it sees the pointer. */
-	smp_store_release(&nx->children[slot], c);
+	smp_store_release(&nx->children[c->slot], c);
+	if (!c->needs_full) {
+		/* Writers that did not see it have set their bits by now. */
+		synchronize_rcu();
+		nexus_bitmap_to_dirty(nx, c->dirty);
+	}
 
 	pr_info("%s: child %s added\n", nx->name, path);
 	nexus_event_child(c, NEXUS_EVENT_CHILD_ADDED);
+	nexus_meta_update(nx);
 	nexus_update_state(nx);
 	if (!(flags & NEXUS_F_NOREBUILD))
 		return nexus_rebuild_start(c, extack);
@@ -340,6 +353,7 @@ int nexus_child_remove(struct nexus_child *c, u32 flags,
 		       struct netlink_ext_ack *extack)
 {
 	struct nexus_dev *nx = c->nx;
+	unsigned int slot = c->slot;
 
 	lockdep_assert_held(&nexus_lock);
 	if (nexus_child_is_last_healthy(c) && !(flags & NEXUS_F_FORCE)) {
@@ -360,6 +374,7 @@ int nexus_child_remove(struct nexus_child *c, u32 flags,
 	pr_info("%s: child %s removed\n", nx->name, c->path);
 	nexus_event_child(c, NEXUS_EVENT_CHILD_REMOVED);
 	nexus_child_close(c);
+	nexus_meta_forget(nx, slot);
 	nexus_update_state(nx);
 	return 0;
 }

@@ -163,24 +163,23 @@ static void nexus_write_endio(struct bio *clone)
 	nexus_write_put(io);
 }
 
-/*
- * Send a write to every writable child, and note it in the dirty bitmap of
- * every OFFLINE child.  A write with data lies in one region (split here)
- * and holds that region against a rebuild copy until it completes.
+/**
+ * nexus_write_dispatch() - send a write to the children
+ * @nx: the nexus
+ * @bio: a write; one with data lies in @region and holds it
+ * @region: its region (ignored for a flush without data)
+ *
+ * Clones the write to every writable child and notes it in the dirty
+ * bitmap of every OFFLINE child.  Called from submit, or by the bitmap
+ * worker once the region's write-intent bit is durable.
  */
-static void nexus_submit_write(struct nexus_dev *nx, struct bio *bio)
+void nexus_write_dispatch(struct nexus_dev *nx, struct bio *bio,
+			  unsigned long region)
 {
 	struct nexus_child *targets[NEXUS_MAX_CHILDREN];
 	bool in_region = bio_sectors(bio) != 0;
-	unsigned long region = 0;
 	unsigned int n = 0, i;
 	struct nexus_io *io;
-
-	if (in_region) {
-		bio = nexus_split_to_region(nx, bio);
-		region = nexus_region_of(nx, bio->bi_iter.bi_sector);
-		nexus_write_enter(nx, region);
-	}
 
 	rcu_read_lock();
 	for (i = 0; i < NEXUS_MAX_CHILDREN; i++) {
@@ -216,6 +215,25 @@ static void nexus_submit_write(struct nexus_dev *nx, struct bio *bio)
 	io->start_time = bio_start_io_acct(bio);
 	for (i = 0; i < n; i++)
 		nexus_clone_submit(nx, targets[i], bio, io, 0, nexus_write_endio);
+}
+
+/*
+ * A write with data lies in one region (split here) and holds that region
+ * against a rebuild copy until it completes; its region's write-intent bit
+ * must be on disk before any child sees it.
+ */
+static void nexus_submit_write(struct nexus_dev *nx, struct bio *bio)
+{
+	unsigned long region = 0;
+
+	if (bio_sectors(bio)) {
+		bio = nexus_split_to_region(nx, bio);
+		region = nexus_region_of(nx, bio->bi_iter.bi_sector);
+		nexus_write_enter(nx, region);
+		if (nexus_bitmap_defer(nx, region, bio))
+			return;
+	}
+	nexus_write_dispatch(nx, bio, region);
 }
 
 /* A child that cannot discard or zero is not broken: tell the caller. */

@@ -113,9 +113,12 @@ void nexus_update_state(struct nexus_dev *nx)
 	bool changed = false;
 
 	spin_lock(&nx->state_lock);
-	for (i = 0; (c = nexus_child_next(nx, &i)); i++) {
-		total++;
-		if (READ_ONCE(c->state) == NEXUS_CHILD_ONLINE)
+	for (i = 0; i < NEXUS_MAX_CHILDREN; i++) {
+		c = READ_ONCE(nx->children[i]);
+		/* A member that is away (missing at assembly) counts too. */
+		if (c || nexus_member_slot_taken(nx, i))
+			total++;
+		if (c && READ_ONCE(c->state) == NEXUS_CHILD_ONLINE)
 			healthy++;
 	}
 	if (!healthy)
@@ -300,6 +303,8 @@ static struct nexus_dev *nexus_alloc(const struct nexus_create_args *args)
 	else
 		generate_random_uuid(nx->uuid);
 	nx->region_size = args->region_size ?: NEXUS_DEFAULT_REGION_SIZE;
+	nx->use_bitmap = !(args->flags & NEXUS_F_NOBITMAP);
+	nx->clean_at_start = true;
 	nx->state = NEXUS_STATE_ONLINE;
 	atomic_set(&nx->open_count, 0);
 	spin_lock_init(&nx->state_lock);
@@ -318,6 +323,53 @@ static bool nexus_name_taken(const char *name)
 	return lookup_bdev(path, &devt) == 0;
 }
 
+/* Who the nexus is: from the labels, or new (refusing foreign labels). */
+static int nexus_identify(struct nexus_dev *nx,
+			  const struct nexus_create_args *args,
+			  struct netlink_ext_ack *extack)
+{
+	if (args->flags & NEXUS_F_ASSEMBLE)
+		return nexus_assemble(nx, args, extack);
+	return nexus_meta_check_foreign(nx, args, extack);
+}
+
+/*
+ * The bitmap and the first labels, before the block device appears: a
+ * crash from then on finds this nexus on its children.
+ */
+static int nexus_setup_meta(struct nexus_dev *nx,
+			    const struct nexus_create_args *args,
+			    struct netlink_ext_ack *extack)
+{
+	bool assemble = args->flags & NEXUS_F_ASSEMBLE;
+	int ret;
+
+	if (nx->use_bitmap) {
+		ret = nexus_bitmap_check_fit(nx, !assemble && !args->region_size,
+					     extack);
+		if (ret)
+			return ret;
+		ret = nexus_bitmap_create(nx);
+		if (ret)
+			return ret;
+	}
+	if (assemble) {
+		ret = nexus_assemble_apply(nx);
+	} else {
+		nexus_meta_init_members(nx);
+		/* Clear whatever an earlier user left in the bitmap area. */
+		nexus_bitmap_write_all(nx);
+		ret = 0;
+	}
+	if (!ret)
+		ret = nexus_meta_update(nx);
+	if (ret) {
+		NL_SET_ERR_MSG_MOD(extack, "could not write the metadata");
+		nexus_bitmap_destroy(nx);
+	}
+	return ret;
+}
+
 /**
  * nexus_create() - create and publish a nexus
  * @args: validated arguments
@@ -329,6 +381,7 @@ static bool nexus_name_taken(const char *name)
 struct nexus_dev *nexus_create(const struct nexus_create_args *args,
 			       struct netlink_ext_ack *extack)
 {
+	bool assemble = args->flags & NEXUS_F_ASSEMBLE;
 	struct nexus_dev *nx;
 	int ret;
 
@@ -353,28 +406,47 @@ struct nexus_dev *nexus_create(const struct nexus_create_args *args,
 	ret = nexus_io_init(nx);
 	if (ret)
 		goto exit_ref;
-	ret = nexus_open_children(nx, args, extack);
+	ret = nexus_meta_init(nx);
 	if (ret)
 		goto exit_io;
-	ret = nexus_setup_disk(nx, args->size, extack);
+	ret = nexus_open_children(nx, args, extack);
+	if (ret)
+		goto exit_meta;
+	ret = nexus_identify(nx, args, extack);
 	if (ret)
 		goto close_children;
+	ret = nexus_setup_disk(nx, assemble ? (u64)nx->sectors << SECTOR_SHIFT :
+			       args->size, extack);
+	if (ret)
+		goto close_children;
+	ret = nexus_setup_meta(nx, args, extack);
+	if (ret)
+		goto put_disk;
 	ret = add_disk(nx->disk);
 	if (ret) {
 		NL_SET_ERR_MSG_MOD(extack, "could not add the block device");
-		goto put_disk;
+		goto destroy_bitmap;
 	}
 
 	list_add_tail(&nx->node, &nexus_list);
-	pr_info("%s: created, %llu sectors, %u children\n", nx->name,
-		(unsigned long long)nx->sectors, args->nr_children);
+	pr_info("%s: %s, %llu sectors, %u children, generation %llu%s\n",
+		nx->name, assemble ? "assembled" : "created",
+		(unsigned long long)nx->sectors, args->nr_children,
+		nx->generation, nx->bitmap ? "" : ", no bitmap");
 	nexus_event_nexus(nx, NEXUS_EVENT_NEXUS_CREATED);
+	nexus_update_state(nx);
+	if (assemble)
+		nexus_assemble_start(nx);
 	return nx;
 
+destroy_bitmap:
+	nexus_bitmap_destroy(nx);
 put_disk:
 	put_disk(nx->disk);
 close_children:
 	nexus_close_children(nx);
+exit_meta:
+	nexus_meta_exit(nx);
 exit_io:
 	nexus_io_exit(nx);
 exit_ref:
@@ -423,7 +495,10 @@ int nexus_destroy(struct nexus_dev *nx, bool force,
 	spin_unlock(&nx->state_lock);
 	del_gendisk(nx->disk);
 	nexus_drain_io(nx);
+	nexus_meta_shutdown(nx);
+	nexus_bitmap_destroy(nx);
 	nexus_close_children(nx);
+	nexus_meta_exit(nx);
 	pr_info("%s: destroyed\n", nx->name);
 	nexus_event_nexus(nx, NEXUS_EVENT_NEXUS_DESTROYED);
 	put_disk(nx->disk);
@@ -441,13 +516,18 @@ static int __init nexus_init(void)
 	ret = nexus_rebuild_module_init();
 	if (ret)
 		goto exit_io;
-	ret = nexus_nl_register();
+	ret = nexus_bitmap_module_init();
 	if (ret)
 		goto exit_rebuild;
+	ret = nexus_nl_register();
+	if (ret)
+		goto exit_bitmap;
 	pr_info("loaded, generic netlink family \"%s\" version %d\n",
 		NEXUS_GENL_NAME, NEXUS_GENL_VERSION);
 	return 0;
 
+exit_bitmap:
+	nexus_bitmap_module_exit();
 exit_rebuild:
 	nexus_rebuild_module_exit();
 exit_io:
@@ -460,6 +540,7 @@ static void __exit nexus_exit(void)
 	/* Every nexus holds a module reference, so none exists now. */
 	nexus_nl_unregister();
 	WARN_ON(!list_empty(&nexus_list));
+	nexus_bitmap_module_exit();
 	nexus_rebuild_module_exit();
 	nexus_io_module_exit();
 }

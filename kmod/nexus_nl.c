@@ -62,6 +62,8 @@ int nexus_nl_fill_child(struct sk_buff *skb, int attr, struct nexus_child *c)
 			     atomic64_read(&c->writes), NEXUS_CHILD_A_PAD) ||
 	    nexus_nl_put_u64(skb, NEXUS_CHILD_A_ERRORS,
 			     atomic64_read(&c->errors), NEXUS_CHILD_A_PAD) ||
+	    nexus_nl_put_u64(skb, NEXUS_CHILD_A_GENERATION,
+			     READ_ONCE(c->generation), NEXUS_CHILD_A_PAD) ||
 	    nexus_rebuild_fill(skb, c)) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
@@ -99,6 +101,19 @@ static int nexus_nl_fill_identity(struct sk_buff *skb, struct nexus_dev *nx)
 	return 0;
 }
 
+/* What the labels and the bitmap say. */
+static int nexus_nl_fill_meta(struct sk_buff *skb, struct nexus_dev *nx)
+{
+	if (nexus_nl_put_u64(skb, NEXUS_A_GENERATION, READ_ONCE(nx->generation),
+			     NEXUS_A_PAD) ||
+	    nla_put_u32(skb, NEXUS_A_CLEAN, nx->clean_at_start) ||
+	    nla_put_u32(skb, NEXUS_A_BITMAP, !!nx->bitmap) ||
+	    nexus_nl_put_u64(skb, NEXUS_A_DIRTY_REGIONS, nexus_bitmap_weight(nx),
+			     NEXUS_A_PAD))
+		return -EMSGSIZE;
+	return 0;
+}
+
 /* Everything about @nx.  Context: nexus_lock held. */
 int nexus_nl_fill_nexus(struct sk_buff *skb, struct nexus_dev *nx)
 {
@@ -112,7 +127,8 @@ int nexus_nl_fill_nexus(struct sk_buff *skb, struct nexus_dev *nx)
 	    nla_put_u32(skb, NEXUS_A_BLOCK_SIZE, queue_logical_block_size(q)) ||
 	    nla_put_u32(skb, NEXUS_A_OPEN_COUNT, atomic_read(&nx->open_count)) ||
 	    nla_put_u32(skb, NEXUS_A_REGION_SIZE, nx->region_size) ||
-	    nla_put_u32(skb, NEXUS_A_REBUILD_RATE, READ_ONCE(nx->rebuild_rate)))
+	    nla_put_u32(skb, NEXUS_A_REBUILD_RATE, READ_ONCE(nx->rebuild_rate)) ||
+	    nexus_nl_fill_meta(skb, nx))
 		return -EMSGSIZE;
 	return nexus_nl_fill_children(skb, nx);
 }
@@ -225,6 +241,7 @@ static int nexus_nl_parse_create(struct genl_info *info,
 	    GENL_REQ_ATTR_CHECK(info, NEXUS_A_CHILDREN))
 		return -EINVAL;
 	args->name = nla_data(attrs[NEXUS_A_NAME]);
+	args->flags = nexus_nl_flags(info);
 	if (!nexus_name_valid(args->name)) {
 		NL_SET_BAD_ATTR(info->extack, attrs[NEXUS_A_NAME]);
 		NL_SET_ERR_MSG_MOD(info->extack,

@@ -185,6 +185,9 @@ typedef int (*cli_child_op_fn)(struct nexus_handle *h, const char *name,
 int cli_run_child_op(struct cli_ctx *ctx, int argc, char **argv,
 		     cli_child_op_fn op, const char *action);
 
+/* nexus assemble (cmd_assemble.c). */
+int cli_nexus_assemble_cmd(struct cli_ctx *ctx, int argc, char **argv);
+
 /* ---- pools and replicas (cmd_pool.c, cmd_replica.c) ----------------- */
 
 struct replica_info;

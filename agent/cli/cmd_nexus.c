@@ -14,6 +14,8 @@ struct create_args {
 	int n_children;
 	const char *size;
 	const char *uuid;
+	bool no_bitmap;
+	bool force;
 };
 
 static int check_children(struct cli_ctx *ctx, char **children, int n)
@@ -53,6 +55,8 @@ static int fill_request(struct cli_ctx *ctx, const struct create_args *a,
 					       a->uuid);
 		req->uuid_present = true;
 	}
+	req->flags = (a->no_bitmap ? NEXUS_F_NOBITMAP : 0) |
+		     (a->force ? NEXUS_F_FORCE : 0);
 	return 0;
 }
 
@@ -62,6 +66,8 @@ static int parse_create(struct cli_ctx *ctx, int argc, char **argv,
 	const struct cli_option opts[] = {
 		{ .name = "size", .value = &a->size },
 		{ .name = "uuid", .value = &a->uuid },
+		{ .name = "no-bitmap", .flag = &a->no_bitmap },
+		{ .name = "force", .flag = &a->force },
 		{ 0 },
 	};
 
@@ -242,9 +248,11 @@ static int nexus_show_cmd(struct cli_ctx *ctx, int argc, char **argv)
 
 static int nexus_add_cmd(struct cli_ctx *ctx, int argc, char **argv)
 {
-	bool norebuild = false;
+	bool norebuild = false, force = false;
 	const struct cli_option opts[] = {
-		{ .name = "norebuild", .flag = &norebuild }, { 0 },
+		{ .name = "norebuild", .flag = &norebuild },
+		{ .name = "force", .flag = &force },
+		{ 0 },
 	};
 	struct child_target t;
 	const char *name, *child;
@@ -254,7 +262,9 @@ static int nexus_add_cmd(struct cli_ctx *ctx, int argc, char **argv)
 	if (cli_parse_name_child(ctx, argc, argv, opts, &name, &child) ||
 	    cli_connect(ctx) || cli_attach_child(ctx, child, &t))
 		return 1;
-	err = nexus_child_add(ctx->h, name, t.path, norebuild ? NEXUS_F_NOREBUILD : 0);
+	err = nexus_child_add(ctx->h, name, t.path,
+			      (norebuild ? NEXUS_F_NOREBUILD : 0) |
+			      (force ? NEXUS_F_FORCE : 0));
 	if (err) {
 		rc = cli_nexus_error(ctx, err, cli_child_label(child, t.path, label,
 							       sizeof(label)));
@@ -315,7 +325,8 @@ static int nexus_set_cmd(struct cli_ctx *ctx, int argc, char **argv)
 /* ---- the table ------------------------------------------------------ */
 
 static const struct cli_command nexus_commands[] = {
-	{ "create", nexus_create_cmd, "NAME [--size SIZE] [--uuid UUID] CHILD...",
+	{ "create", nexus_create_cmd,
+	  "NAME [--size SIZE] [--uuid UUID] [--no-bitmap] [--force] CHILD...",
 	  "Create nexus NAME mirroring its writes to every CHILD",
 	  "The block device appears as /dev/NAME.  NAME is 1-31 characters of\n"
 	  "A-Z a-z 0-9 . _ -.\n\n"
@@ -325,11 +336,36 @@ static const struct cli_command nexus_commands[] = {
 	  "                (--size 10 is 10 MiB); suffixes K M G T or KiB MiB GiB\n"
 	  "                TiB are powers of 1024, B is bytes.\n"
 	  "  --uuid UUID   identity of the nexus (36-character form); default:\n"
-	  "                chosen by the kernel.\n\n"
+	  "                chosen by the kernel.\n"
+	  "  --no-bitmap   keep no write-intent bitmap: faster small writes, but\n"
+	  "                after a crash every region is resynced.\n"
+	  "  --force       use children that carry the label of another nexus\n"
+	  "                (their metadata is overwritten).\n\n"
+	  "Every child gets a label at its end (see docs/on-disk-format.md), so\n"
+	  "the nexus can be assembled again after a reboot.\n"
 	  "Files are attached to loop devices, which go away by themselves when\n"
 	  "the nexus is destroyed or creation fails.\n\n" CLI_CHILD_HELP },
+	{ "assemble", cli_nexus_assemble_cmd,
+	  "NAME DEVICE... [--force] | --scan [NAME] [--force]",
+	  "Bring nexus NAME back from the labels on its children",
+	  "With NAME DEVICE...: the kernel reads the labels of every DEVICE\n"
+	  "(block devices or image files), checks they belong to nexus NAME and\n"
+	  "takes the newest as the truth.  A clean shutdown comes back ONLINE at\n"
+	  "once; after a crash the dirty regions are resynced from the newest\n"
+	  "child in the background while IO goes on.  Children that are behind\n"
+	  "are rebuilt, missing ones leave it DEGRADED (add them back later with\n"
+	  "'nexus add': only what changed is copied).\n\n"
+	  "With --scan: reads the labels of every block device in\n"
+	  "/sys/class/block, groups them by nexus and assembles each one (or\n"
+	  "only NAME).  Nexuses that exist already are skipped.\n\n"
+	  "Options:\n"
+	  "  --scan    find the devices instead of naming them.\n"
+	  "  --force   assemble despite a split brain (two children that each\n"
+	  "            claim to be newest): the newer generation wins and the\n"
+	  "            other child gets a full copy.\n" },
 	{ "destroy", nexus_destroy_cmd, "NAME [--force]",
 	  "Destroy nexus NAME, leaving the data on its children",
+	  "The labels are marked clean: 'nexus assemble' brings it back at once.\n\n"
 	  "Options:\n"
 	  "  --force   destroy even while /dev/NAME is open (its IO fails).\n" },
 	{ "list", nexus_list_cmd, "[-o json]",
@@ -342,11 +378,14 @@ static const struct cli_command nexus_commands[] = {
 	  "is the device the kernel opened (/dev/loopN for a file).\n" },
 	{ "show", nexus_show_cmd, "NAME [-o json]",
 	  "Show every property of nexus NAME and its children", "" },
-	{ "add", nexus_add_cmd, "NAME CHILD [--norebuild]",
+	{ "add", nexus_add_cmd, "NAME CHILD [--norebuild] [--force]",
 	  "Add CHILD to nexus NAME and rebuild it from the healthy children",
 	  "Options:\n"
 	  "  --norebuild   add the child out of sync without starting a rebuild\n"
-	  "                (start one later with 'rebuild start').\n\n" CLI_CHILD_HELP },
+	  "                (start one later with 'rebuild start').\n"
+	  "  --force       overwrite the label of another nexus on CHILD.\n\n"
+	  "A former member of NAME (missing at assembly) takes its place back\n"
+	  "and only the regions written meanwhile are copied.\n\n" CLI_CHILD_HELP },
 	{ "remove", nexus_remove_cmd, "NAME CHILD [--force]",
 	  "Remove CHILD from nexus NAME",
 	  "Options:\n"

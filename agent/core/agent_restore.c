@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "agent_restore.h"
+#include "assemble.h"
 #include "pool.h"
 #include "replica.h"
 
@@ -65,14 +66,14 @@ unsigned int restore_pools(const struct agent_state *s,
 
 struct restore_targets {
 	struct child_target t[NEXUS_MAX_CHILDREN];
+	const char *paths[NEXUS_MAX_CHILDREN];
 	size_t n;
 };
 
 /* Resolves the children that can be found; the others are left out. */
 static void resolve_children(const struct state_nexus *n,
 			     const struct child_resolvers *resolvers,
-			     struct restore_targets *rt, struct nexus_create_req *req,
-			     const struct restore_log *log)
+			     struct restore_targets *rt, const struct restore_log *log)
 {
 	char why[1024];
 
@@ -86,35 +87,18 @@ static void resolve_children(const struct state_nexus *n,
 			    n->name, n->children[i], why);
 			continue;
 		}
-		rt->n++;
-		if (nexus_create_req_add_child(req, t->path))
-			say(log, RESTORE_WARNING, "nexus %s: child %s left out: %s",
-			    n->name, n->children[i], strerror(ENOMEM));
+		rt->paths[rt->n++] = t->path;
 	}
 }
 
-static int fill_restore_req(const struct state_nexus *n,
-			    struct nexus_create_req *req)
-{
-	int rc = nexus_create_req_init(req, n->name);
-
-	if (rc)
-		return rc;
-	if (nexus_uuid_parse(n->uuid, &req->uuid))
-		return -EINVAL;
-	req->uuid_present = true;
-	req->size = n->size;
-	req->size_present = n->size != 0;
-	req->region_size = n->region_size;
-	req->region_size_present = n->region_size != 0;
-	return 0;
-}
-
+/*
+ * Assembled from the children's labels, never created afresh: the labels
+ * say which child is in sync and what a crash left to resync.
+ */
 static int restore_nexus(struct nexus_handle *h, const struct state_nexus *n,
 			 const struct child_resolvers *resolvers,
 			 const struct restore_log *log)
 {
-	struct nexus_create_req req = { 0 };
 	struct restore_targets rt;
 	struct nexus_info info;
 	int rc;
@@ -124,30 +108,22 @@ static int restore_nexus(struct nexus_handle *h, const struct state_nexus *n,
 		say(log, RESTORE_INFO, "nexus %s: present", n->name);
 		return 0;
 	}
-	rc = fill_restore_req(n, &req);
-	if (rc) {
-		say(log, RESTORE_ERROR, "nexus %s: invalid entry", n->name);
-		nexus_create_req_free(&req);
-		return rc;
-	}
-	resolve_children(n, resolvers, &rt, &req, log);
-	if (!req.n_children) {
+	resolve_children(n, resolvers, &rt, log);
+	if (!rt.n) {
 		say(log, RESTORE_ERROR, "nexus %s: none of its %zu children found",
 		    n->name, n->n_children);
-		rc = -ENODEV;
-	} else {
-		rc = nexus_create(h, &req);
-		if (rc)
-			say(log, RESTORE_ERROR, "nexus %s: %s", n->name,
-			    nexus_last_error(h) ?: strerror(-rc));
-		else
-			say(log, RESTORE_INFO, "nexus %s: restored with %zu of %zu children",
-			    n->name, req.n_children, n->n_children);
+		return -ENODEV;
 	}
+	rc = assemble_devices(h, n->name, rt.paths, rt.n, 0);
+	if (rc)
+		say(log, RESTORE_ERROR, "nexus %s: %s", n->name,
+		    nexus_last_error(h)[0] ? nexus_last_error(h) : strerror(-rc));
+	else
+		say(log, RESTORE_INFO, "nexus %s: restored with %zu of %zu children",
+		    n->name, rt.n, n->n_children);
 	/* The nexus holds the loop devices now (or autoclear drops them). */
 	for (size_t i = 0; i < rt.n; i++)
 		child_target_release(&rt.t[i]);
-	nexus_create_req_free(&req);
 	return rc;
 }
 

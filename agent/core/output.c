@@ -93,6 +93,7 @@ json_object *child_to_json(const struct nexus_child_info *c)
 	add(obj, "reads", u64_or_null(c->reads, c->reads_present));
 	add(obj, "writes", u64_or_null(c->writes, c->writes_present));
 	add(obj, "errors", u64_or_null(c->errors, c->errors_present));
+	add(obj, "generation", u64_or_null(c->generation, c->generation_present));
 	add(obj, "rebuild", rebuild_to_json(c));
 	return obj;
 }
@@ -123,6 +124,10 @@ json_object *nexus_to_json(const struct nexus_info *n)
 	add(obj, "open_count", u64_or_null(n->open_count, n->open_count_present));
 	add(obj, "region_size", u64_or_null(n->region_size, n->region_size_present));
 	add(obj, "rebuild_rate", u64_or_null(n->rebuild_rate, n->rebuild_rate_present));
+	add(obj, "generation", u64_or_null(n->generation, n->generation_present));
+	add(obj, "clean", n->clean_present ? json_object_new_boolean(n->clean) : NULL);
+	add(obj, "bitmap", n->bitmap_present ? json_object_new_boolean(n->bitmap) : NULL);
+	add(obj, "dirty_regions", u64_or_null(n->dirty_regions, n->dirty_regions_present));
 	add(obj, "children", children_to_json(n));
 	return obj;
 }
@@ -197,6 +202,13 @@ static int emit(FILE *f, enum output_format fmt, json_object *obj,
 	return err;
 }
 
+/* true/false as yes/no; "-" when unknown. */
+static void cell_yesno(json_object *value, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s", !value ? "-" :
+		 json_object_get_boolean(value) ? "yes" : "no");
+}
+
 static const struct column nexus_columns[] = {
 	{ "NAME", "name", cell_text, false },
 	{ "UUID", "uuid", cell_text, false },
@@ -204,6 +216,8 @@ static const struct column nexus_columns[] = {
 	{ "STATE", "state", cell_text, false },
 	{ "CHILDREN", "children", cell_count, true },
 	{ "DEVICE", "device", cell_text, false },
+	{ "GEN", "generation", cell_text, true },
+	{ "BITMAP", "bitmap", cell_yesno, false },
 };
 
 static const struct column child_columns[] = {
@@ -281,6 +295,10 @@ static int nexus_show_text(FILE *f, json_object *obj)
 	show_field(f, obj, "open_count", cell_text);
 	show_field(f, obj, "region_size", cell_size);
 	show_field(f, obj, "rebuild_rate", cell_rate);
+	show_field(f, obj, "generation", cell_text);
+	show_field(f, obj, "clean", cell_yesno);
+	show_field(f, obj, "bitmap", cell_yesno);
+	show_field(f, obj, "dirty_regions", cell_text);
 	fprintf(f, "children:\n");
 	return table_print(f, "  ", child_columns, ARRAY_SIZE(child_columns),
 			   member(obj, "children"));

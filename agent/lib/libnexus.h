@@ -77,10 +77,12 @@ struct nexus_child_info {
 	uint32_t major, minor;
 	struct nexus_uuid uuid;
 	uint64_t reads, writes, errors;
+	uint64_t generation;	/* of the last label the child holds */
 	struct nexus_rebuild_info rebuild;
 	bool slot_present, state_present, reason_present, size_present;
 	bool major_present, minor_present, uuid_present;
 	bool reads_present, writes_present, errors_present;
+	bool generation_present;
 	bool rebuild_present;	/* a rebuild exists for this child */
 };
 
@@ -94,11 +96,17 @@ struct nexus_info {
 	uint32_t open_count;
 	uint32_t region_size;
 	uint32_t rebuild_rate;	/* MiB/s, 0 = unlimited */
+	uint64_t generation;	/* of the labels */
+	bool clean;		/* new, or assembled from a clean shutdown */
+	bool bitmap;		/* a write-intent bitmap is kept */
+	uint64_t dirty_regions;	/* bits set in the bitmap */
 	struct nexus_child_info *children;	/* owned */
 	size_t n_children;
 	bool uuid_present, size_present, state_present;
 	bool major_present, minor_present, block_size_present;
 	bool open_count_present, region_size_present, rebuild_rate_present;
+	bool generation_present, clean_present, bitmap_present;
+	bool dirty_regions_present;
 };
 
 struct nexus_list {
@@ -135,6 +143,9 @@ struct nexus_create_req {
 	struct nexus_uuid uuid;
 	uint64_t size;		/* bytes */
 	uint32_t region_size;	/* bytes */
+	/* NEXUS_F_FORCE, NEXUS_F_ASSEMBLE (children's labels decide uuid,
+	 * size and region size), NEXUS_F_NOBITMAP */
+	uint32_t flags;
 	bool uuid_present, size_present, region_size_present;
 };
 

@@ -97,7 +97,7 @@ static int fill_create(struct nl_msg *msg, const struct nexus_create_req *req)
 	if (req->region_size_present)
 		PUT_OR_FAIL(nla_put_u32(msg, NEXUS_A_REGION_SIZE,
 					req->region_size));
-	return 0;
+	return put_flags(msg, req->flags);
 }
 
 int nexus_build_create(int family, const struct nexus_create_req *req,

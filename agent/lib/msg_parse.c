@@ -30,6 +30,10 @@ static struct nla_policy nexus_policy[NEXUS_A_MAX + 1] = {
 	[NEXUS_A_REBUILD_RATE] = { .type = NLA_U32 },
 	[NEXUS_A_EVENT] = { .type = NLA_U32 },
 	[NEXUS_A_SEQ] = { .type = NLA_U64 },
+	[NEXUS_A_GENERATION] = { .type = NLA_U64 },
+	[NEXUS_A_CLEAN] = { .type = NLA_U32 },
+	[NEXUS_A_BITMAP] = { .type = NLA_U32 },
+	[NEXUS_A_DIRTY_REGIONS] = { .type = NLA_U64 },
 };
 
 static struct nla_policy child_policy[NEXUS_CHILD_A_MAX + 1] = {
@@ -45,6 +49,7 @@ static struct nla_policy child_policy[NEXUS_CHILD_A_MAX + 1] = {
 	[NEXUS_CHILD_A_WRITES] = { .type = NLA_U64 },
 	[NEXUS_CHILD_A_ERRORS] = { .type = NLA_U64 },
 	[NEXUS_CHILD_A_REBUILD] = { .type = NLA_NESTED },
+	[NEXUS_CHILD_A_GENERATION] = { .type = NLA_U64 },
 };
 
 static struct nla_policy rebuild_policy[NEXUS_REBUILD_A_MAX + 1] = {
@@ -119,6 +124,8 @@ static int parse_child(struct nlattr *nest, struct nexus_child_info *out)
 	GET_U64(tb, NEXUS_CHILD_A_READS, out->reads, out->reads_present);
 	GET_U64(tb, NEXUS_CHILD_A_WRITES, out->writes, out->writes_present);
 	GET_U64(tb, NEXUS_CHILD_A_ERRORS, out->errors, out->errors_present);
+	GET_U64(tb, NEXUS_CHILD_A_GENERATION, out->generation,
+		out->generation_present);
 	if (tb[NEXUS_CHILD_A_REBUILD]) {
 		if (parse_rebuild(tb[NEXUS_CHILD_A_REBUILD], &out->rebuild))
 			return -EPROTO;
@@ -169,6 +176,21 @@ static int parse_top(const struct nlmsghdr *nlh, struct nlattr **tb)
 	return 0;
 }
 
+/* What the labels and the bitmap say (kernels with on-disk metadata). */
+static void fill_meta(struct nlattr **tb, struct nexus_info *out)
+{
+	uint32_t flag = 0;
+
+	GET_U64(tb, NEXUS_A_GENERATION, out->generation, out->generation_present);
+	GET_U32(tb, NEXUS_A_CLEAN, flag, out->clean_present);
+	out->clean = flag != 0;
+	flag = 0;
+	GET_U32(tb, NEXUS_A_BITMAP, flag, out->bitmap_present);
+	out->bitmap = flag != 0;
+	GET_U64(tb, NEXUS_A_DIRTY_REGIONS, out->dirty_regions,
+		out->dirty_regions_present);
+}
+
 static int fill_nexus(struct nlattr **tb, struct nexus_info *out)
 {
 	uint32_t state = 0;
@@ -189,6 +211,7 @@ static int fill_nexus(struct nlattr **tb, struct nexus_info *out)
 	GET_U32(tb, NEXUS_A_OPEN_COUNT, out->open_count, out->open_count_present);
 	GET_U32(tb, NEXUS_A_REGION_SIZE, out->region_size, out->region_size_present);
 	GET_U32(tb, NEXUS_A_REBUILD_RATE, out->rebuild_rate, out->rebuild_rate_present);
+	fill_meta(tb, out);
 	return tb[NEXUS_A_CHILDREN] ? parse_children(tb[NEXUS_A_CHILDREN], out) : 0;
 }
 

@@ -190,7 +190,7 @@ static void help_never_connects(void **state)
 	free_run(&r);
 	r = run_cli("nexus help");
 	assert_int_equal(r.rc, 0);
-	assert_non_null(strstr(r.out, "  create NAME [--size SIZE] [--uuid UUID] CHILD...\n"));
+	assert_non_null(strstr(r.out, "  create NAME [--size SIZE] [--uuid UUID] [--no-bitmap] [--force] CHILD...\n"));
 	assert_non_null(strstr(r.out, "  set NAME --rebuild-rate MiB/s\n"));
 	free_run(&r);
 	r = run_cli("nexus create --help");

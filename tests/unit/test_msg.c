@@ -76,6 +76,33 @@ static void build_create(void **state)
 	nexus_create_req_free(&req);
 }
 
+static void build_create_assemble_flags(void **state)
+{
+	struct nexus_create_req req;
+	struct nlattr *tb[NEXUS_A_MAX + 1];
+	struct nl_msg *msg;
+
+	(void)state;
+	nexus_create_req_init(&req, "nx0");
+	nexus_create_req_add_child(&req, "/dev/vdb");
+	req.flags = NEXUS_F_ASSEMBLE | NEXUS_F_FORCE;
+	assert_int_equal(nexus_build_create(FAMILY, &req, &msg), 0);
+	attrs_of(msg, tb);
+	assert_int_equal(nla_get_u32(tb[NEXUS_A_FLAGS]), NEXUS_F_ASSEMBLE | NEXUS_F_FORCE);
+	assert_null(tb[NEXUS_A_SIZE]);
+	nlmsg_free(msg);
+	req.flags = NEXUS_F_NOBITMAP;
+	assert_int_equal(nexus_build_create(FAMILY, &req, &msg), 0);
+	attrs_of(msg, tb);
+	assert_int_equal(nla_get_u32(tb[NEXUS_A_FLAGS]), NEXUS_F_NOBITMAP);
+	nlmsg_free(msg);
+	msg = NULL;
+	req.flags = 1U << 9;	/* unknown */
+	assert_int_equal(nexus_build_create(FAMILY, &req, &msg), -EINVAL);
+	assert_null(msg);
+	nexus_create_req_free(&req);
+}
+
 static void build_refuses_bad_arguments(void **state)
 {
 	struct nexus_create_req req;
@@ -163,6 +190,7 @@ static void put_child(struct nl_msg *msg, const char *path, uint32_t slot,
 	nla_put_u64(msg, NEXUS_CHILD_A_READS, 10 + slot);
 	nla_put_u64(msg, NEXUS_CHILD_A_WRITES, 20);
 	nla_put_u64(msg, NEXUS_CHILD_A_ERRORS, 0);
+	nla_put_u64(msg, NEXUS_CHILD_A_GENERATION, 7 - slot);
 	if (with_rebuild) {
 		struct nlattr *rb = nla_nest_start(msg, NEXUS_CHILD_A_REBUILD);
 
@@ -190,6 +218,10 @@ static struct nl_msg *nexus_reply(void)
 	nla_put_u32(msg, NEXUS_A_BLOCK_SIZE, 512);
 	nla_put_u32(msg, NEXUS_A_OPEN_COUNT, 0);
 	nla_put_u32(msg, NEXUS_A_REBUILD_RATE, 0);
+	nla_put_u64(msg, NEXUS_A_GENERATION, 7);
+	nla_put_u32(msg, NEXUS_A_CLEAN, 0);
+	nla_put_u32(msg, NEXUS_A_BITMAP, 1);
+	nla_put_u64(msg, NEXUS_A_DIRTY_REGIONS, 3);
 	nla_put_u32(msg, 30, 1234);	/* from a newer kernel: ignored */
 	children = nla_nest_start(msg, NEXUS_A_CHILDREN);
 	put_child(msg, "/dev/loop1", 0, NEXUS_CHILD_ONLINE, false);
@@ -226,6 +258,16 @@ static void parse_nexus_reply(void **state)
 	assert_true(c->rebuild.source_present);
 	assert_false(info.children[0].rebuild_present);
 	assert_null(nexus_info_find_child(&info, "/dev/loop9"));
+	assert_true(info.generation_present);
+	assert_int_equal(info.generation, 7);
+	assert_true(info.clean_present);
+	assert_false(info.clean);	/* present and false */
+	assert_true(info.bitmap_present);
+	assert_true(info.bitmap);
+	assert_int_equal(info.dirty_regions, 3);
+	assert_true(c->generation_present);
+	assert_int_equal(c->generation, 6);
+	assert_int_equal(info.children[0].generation, 7);
 	nexus_info_free(&info);
 	nlmsg_free(msg);
 }
@@ -355,6 +397,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(build_create),
+		cmocka_unit_test(build_create_assemble_flags),
 		cmocka_unit_test(build_refuses_bad_arguments),
 		cmocka_unit_test(build_child_command),
 		cmocka_unit_test(build_get_do_and_dump),

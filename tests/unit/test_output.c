@@ -47,10 +47,14 @@ static void list_table(void **state)
 
 	(void)state;
 	fixture_nexus(&n);
+	n.generation = 7;
+	n.generation_present = true;
+	n.bitmap = true;
+	n.bitmap_present = true;
 	assert_int_equal(render_nexus_list(open_capture(&c), OUTPUT_TABLE, &list), 0);
 	check(&c,
-	      "NAME  UUID                                     SIZE  STATE     CHILDREN  DEVICE\n"
-	      "nx0   123e4567-e89b-12d3-a456-426614174000  96.0MiB  degraded         2  /dev/nx0\n");
+	      "NAME  UUID                                     SIZE  STATE     CHILDREN  DEVICE    GEN  BITMAP\n"
+	      "nx0   123e4567-e89b-12d3-a456-426614174000  96.0MiB  degraded         2  /dev/nx0    7  yes\n");
 	nexus_info_free(&n);
 }
 
@@ -61,7 +65,7 @@ static void empty_list(void **state)
 
 	(void)state;
 	render_nexus_list(open_capture(&c), OUTPUT_TABLE, &list);
-	check(&c, "NAME  UUID  SIZE  STATE  CHILDREN  DEVICE\n");
+	check(&c, "NAME  UUID  SIZE  STATE  CHILDREN  DEVICE  GEN  BITMAP\n");
 	render_nexus_list(open_capture(&c), OUTPUT_JSON, &list);
 	check(&c, "[\n]\n");
 }
@@ -139,6 +143,7 @@ static void show_text(void **state)
 	(void)state;
 	fixture_nexus(&n);
 	n.rebuild_rate = 25;
+	n.clean_present = true;	/* present and false */
 	render_nexus_show(open_capture(&c), OUTPUT_TABLE, &n);
 	check(&c,
 	      "name          nx0\n"
@@ -152,6 +157,10 @@ static void show_text(void **state)
 	      "open_count    1\n"
 	      "region_size   1.0MiB\n"
 	      "rebuild_rate  25 MiB/s\n"
+	      "generation    -\n"
+	      "clean         no\n"
+	      "bitmap        -\n"
+	      "dirty_regions -\n"
 	      "children:\n"
 	      "  PATH        STATE       REASON      SIZE  READS  WRITES  ERRORS  REBUILD%\n"
 	      "  /dev/loop1  online      -       100.0MiB   1200     345       0         -\n"
@@ -205,7 +214,7 @@ static void event_lines(void **state)
 		  "\"state\":\"degraded\",\"child\":{\"path\":\"/dev/loop2\",\"slot\":1,"
 		  "\"state\":\"faulted\",\"reason\":\"io-error\",\"size\":104857600,"
 		  "\"major\":7,\"minor\":1,\"uuid\":null,\"reads\":1200,\"writes\":345,"
-		  "\"errors\":0,\"rebuild\":null}}\n");
+		  "\"errors\":0,\"generation\":null,\"rebuild\":null}}\n");
 	e.child_present = false;
 	e.state_present = false;
 	e.type = NEXUS_EVENT_NEXUS_DESTROYED;

@@ -79,9 +79,16 @@ enum nexus_event_type {
 };
 
 /* NEXUS_A_FLAGS bits. */
-#define NEXUS_F_FORCE		0x1	/* destroy while open; remove last child */
+/*
+ * FORCE: destroy while open; remove the last child; create or add over a
+ * foreign label; assemble despite split brain.
+ */
+#define NEXUS_F_FORCE		0x1
 #define NEXUS_F_NOREBUILD	0x2	/* child add: do not start a rebuild */
-#define NEXUS_F_ALL		(NEXUS_F_FORCE | NEXUS_F_NOREBUILD)
+#define NEXUS_F_ASSEMBLE	0x4	/* create: from the children's labels */
+#define NEXUS_F_NOBITMAP	0x8	/* create: no write-intent bitmap */
+#define NEXUS_F_ALL		(NEXUS_F_FORCE | NEXUS_F_NOREBUILD | \
+				 NEXUS_F_ASSEMBLE | NEXUS_F_NOBITMAP)
 
 /* Attributes of a nexus (top level of every message). */
 enum nexus_attr {
@@ -102,7 +109,11 @@ enum nexus_attr {
 	NEXUS_A_EVENT,		/* u32, enum nexus_event_type (events) */
 	NEXUS_A_SEQ,		/* u64, event sequence number (events) */
 	NEXUS_A_PAD,
-	/* 18..31 reserved for nexus-level additions */
+	NEXUS_A_GENERATION,	/* u64, label generation (reply only) */
+	NEXUS_A_CLEAN,		/* u32, 1: new, or assembled clean (reply only) */
+	NEXUS_A_BITMAP,		/* u32, 1: write-intent bitmap kept (reply only) */
+	NEXUS_A_DIRTY_REGIONS,	/* u64, bits set in the bitmap (reply only) */
+	/* 22..31 reserved for nexus-level additions */
 
 	__NEXUS_A_MAX,
 	NEXUS_A_MAX = __NEXUS_A_MAX - 1
@@ -124,7 +135,8 @@ enum nexus_child_attr {
 	NEXUS_CHILD_A_ERRORS,	/* u64, failed bios */
 	NEXUS_CHILD_A_REBUILD,	/* nest, enum nexus_rebuild_attr */
 	NEXUS_CHILD_A_PAD,
-	/* 14..31 reserved for child-level additions */
+	NEXUS_CHILD_A_GENERATION,	/* u64, of the last label it holds */
+	/* 15..31 reserved for child-level additions */
 
 	__NEXUS_CHILD_A_MAX,
 	NEXUS_CHILD_A_MAX = __NEXUS_CHILD_A_MAX - 1
@@ -146,11 +158,12 @@ enum nexus_rebuild_attr {
 
 enum nexus_cmd {
 	NEXUS_CMD_UNSPEC,
-	NEXUS_CMD_NEXUS_CREATE,		/* NAME, CHILDREN, [UUID, SIZE, REGION_SIZE] */
+	/* NAME, CHILDREN, [UUID, SIZE, REGION_SIZE, FLAGS: FORCE ASSEMBLE NOBITMAP] */
+	NEXUS_CMD_NEXUS_CREATE,
 	NEXUS_CMD_NEXUS_DESTROY,	/* NAME, [FLAGS: FORCE] */
 	NEXUS_CMD_NEXUS_GET,		/* do: NAME; dump: every nexus */
 	NEXUS_CMD_NEXUS_SET,		/* NAME, [REBUILD_RATE]; immutables refused */
-	NEXUS_CMD_CHILD_ADD,		/* NAME, CHILD{PATH}, [FLAGS: NOREBUILD] */
+	NEXUS_CMD_CHILD_ADD,		/* NAME, CHILD{PATH}, [FLAGS: NOREBUILD, FORCE] */
 	NEXUS_CMD_CHILD_REMOVE,		/* NAME, CHILD{PATH}, [FLAGS: FORCE] */
 	NEXUS_CMD_CHILD_FAULT,		/* NAME, CHILD{PATH} */
 	NEXUS_CMD_CHILD_OFFLINE,	/* NAME, CHILD{PATH} */

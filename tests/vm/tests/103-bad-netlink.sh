@@ -89,7 +89,11 @@ check_eq "$(probe --dump NEXUS_GET)" "$baseline" "nexus dump after unprivileged 
 log "nothing was held: every device is free, forced destroy of an open nexus works"
 check probe NEXUS_DESTROY NAME=str:nx0 FLAGS=u32:1
 exec 3<&-
-check probe NEXUS_CREATE NAME=str:nx1 "CHILDREN={CHILD={PATH=str:$L0} CHILD={PATH=str:$L1} CHILD={PATH=str:$L2} CHILD={PATH=str:$L3}}"
+# $L0 and $L1 carry nx0's label now: another nexus takes them only forced.
+baseline=$(probe --dump NEXUS_GET)
+blockdevs=$(ls /sys/class/block | sort)
+expect EEXIST 'carries the label of nexus nx0' NEXUS_CREATE NAME=str:nx1 "CHILDREN={CHILD={PATH=str:$L0} CHILD={PATH=str:$L1} CHILD={PATH=str:$L2} CHILD={PATH=str:$L3}}"
+check probe NEXUS_CREATE NAME=str:nx1 FLAGS=u32:1 "CHILDREN={CHILD={PATH=str:$L0} CHILD={PATH=str:$L1} CHILD={PATH=str:$L2} CHILD={PATH=str:$L3}}"
 check probe NEXUS_DESTROY NAME=str:nx1
 check_eq "$(probe --dump NEXUS_GET)" "OK" "empty dump"
 check rmmod nexus

@@ -1,0 +1,484 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Assembly: bringing a nexus back from the labels on its children
+ * (NEXUS_CMD_NEXUS_CREATE with NEXUS_F_ASSEMBLE), and letting a labelled
+ * member rejoin a live nexus (child add).  The rules are those of
+ * docs/on-disk-format.md, "Assembly rules":
+ *
+ *	read every label; all valid, one nexus UUID, the name asked for
+ *	G := highest generation, T := member table of the first label at G
+ *	split brain (a and b both active in their own tables, each calling
+ *	    the other not active): refuse unless forced
+ *	sources := labels at G that T calls active (and that trust the
+ *	    newest); none: refuse
+ *	clean at G: sources ONLINE; else the first source ONLINE and the
+ *	    other sources resync the union of the sources' bitmaps
+ *	others: T says active/bitmap -> the bitmap's regions; else full copy
+ *	members of T not found: kept, behind by the bitmap (or as they were)
+ *
+ * A child behind G is never ONLINE before a rebuild, so it is never a read
+ * or rebuild source, whatever the order in which the devices were given.
+ */
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "nexus.h"
+
+struct nexus_asm {
+	struct nexus_disk_label *labels;	/* one per request child */
+	unsigned int n;
+	unsigned int newest;		/* index of the first label at G */
+	bool unclean;
+};
+
+static const struct nexus_disk_member *
+nexus_asm_member(const struct nexus_disk_label *l, const u8 *uuid)
+{
+	unsigned int s;
+
+	for (s = 0; s < NEXUS_MAX_CHILDREN; s++)
+		if (!memcmp(l->members[s].uuid, uuid, NEXUS_UUID_LEN))
+			return &l->members[s];
+	return NULL;
+}
+
+/* Does label @a call the child of label @b anything but active? */
+static bool nexus_asm_distrusts(const struct nexus_disk_label *a,
+				const struct nexus_disk_label *b)
+{
+	const struct nexus_disk_member *m = nexus_asm_member(a, b->child_uuid);
+
+	return !m || le32_to_cpu(m->state) != NEXUS_MEMBER_ACTIVE;
+}
+
+static bool nexus_asm_self_active(const struct nexus_disk_label *l)
+{
+	return le32_to_cpu(l->members[le32_to_cpu(l->slot)].state) ==
+	       NEXUS_MEMBER_ACTIVE;
+}
+
+static int nexus_asm_read(struct nexus_dev *nx, struct nexus_asm *a,
+			  const struct nexus_create_args *args,
+			  struct netlink_ext_ack *extack)
+{
+	unsigned int i;
+
+	for (i = 0; i < a->n; i++) {
+		struct nexus_child *c = nx->children[i];
+		const char *why = "";
+		int ret = nexus_label_read(c, &a->labels[i], &why);
+
+		if (ret) {
+			if (ret == -ENODATA || ret == -EBADMSG)
+				nexus_extack_fmt(extack, "child %s: %s", c->path, why);
+			else
+				nexus_extack_fmt(extack, "child %s: cannot read its label (%d)",
+						 c->path, ret);
+			NL_SET_BAD_ATTR(extack, args->attrs[i]);
+			return ret;
+		}
+	}
+	return 0;
+}
+
+/* Label @i against the first: one nexus, one geometry, the name asked for. */
+static int nexus_asm_same_one(struct nexus_dev *nx, struct nexus_asm *a,
+			      const struct nexus_create_args *args,
+			      unsigned int i, struct netlink_ext_ack *extack)
+{
+	const struct nexus_disk_label *l0 = &a->labels[0];
+	const struct nexus_disk_label *l = &a->labels[i];
+	const char *path = nx->children[i]->path;
+	unsigned int j;
+
+	if (memcmp(l->nexus_uuid, l0->nexus_uuid, NEXUS_UUID_LEN)) {
+		nexus_extack_fmt(extack,
+				 "children %s and %s belong to different nexuses (%s and %s)",
+				 nx->children[0]->path, path, l0->name, l->name);
+		return -EINVAL;
+	}
+	if (strcmp(l->name, args->name)) {
+		nexus_extack_fmt(extack, "child %s belongs to nexus %s, not %s",
+				 path, l->name, args->name);
+		return -EINVAL;
+	}
+	if (args->uuid && memcmp(l->nexus_uuid, args->uuid, NEXUS_UUID_LEN)) {
+		nexus_extack_fmt(extack, "child %s belongs to nexus %pUb",
+				 path, l->nexus_uuid);
+		return -EINVAL;
+	}
+	if (l->data_sectors != l0->data_sectors ||
+	    l->region_size != l0->region_size || l->features != l0->features) {
+		nexus_extack_fmt(extack,
+				 "children %s and %s disagree on size, region size or features",
+				 nx->children[0]->path, path);
+		return -EINVAL;
+	}
+	for (j = 0; j < i; j++) {
+		if (!memcmp(a->labels[j].child_uuid, l->child_uuid, NEXUS_UUID_LEN)) {
+			nexus_extack_fmt(extack,
+					 "children %s and %s are the same member (copies?)",
+					 nx->children[j]->path, path);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+static int nexus_asm_same(struct nexus_dev *nx, struct nexus_asm *a,
+			  const struct nexus_create_args *args,
+			  struct netlink_ext_ack *extack)
+{
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < a->n; i++) {
+		ret = nexus_asm_same_one(nx, a, args, i, extack);
+		if (ret) {
+			NL_SET_BAD_ATTR(extack, args->attrs[i]);
+			return ret;
+		}
+	}
+	return 0;
+}
+
+static int nexus_asm_split_brain(struct nexus_dev *nx, struct nexus_asm *a,
+				 const struct nexus_create_args *args,
+				 struct netlink_ext_ack *extack)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < a->n; i++) {
+		const struct nexus_disk_label *li = &a->labels[i];
+
+		for (j = i + 1; j < a->n; j++) {
+			const struct nexus_disk_label *lj = &a->labels[j];
+
+			if (!nexus_asm_self_active(li) || !nexus_asm_self_active(lj) ||
+			    !nexus_asm_distrusts(li, lj) || !nexus_asm_distrusts(lj, li))
+				continue;
+			pr_warn("%s: split brain: %s (generation %llu) and %s (generation %llu)\n",
+				args->name, nx->children[i]->path,
+				le64_to_cpu(li->generation), nx->children[j]->path,
+				le64_to_cpu(lj->generation));
+			if (args->flags & NEXUS_F_FORCE)
+				continue;
+			nexus_extack_fmt(extack,
+					 "split brain: children %s (generation %llu) and %s (generation %llu) each claim to be newest; force to keep the newer",
+					 nx->children[i]->path, le64_to_cpu(li->generation),
+					 nx->children[j]->path, le64_to_cpu(lj->generation));
+			NL_SET_BAD_ATTR(extack, args->attrs[j]);
+			return -EUCLEAN;
+		}
+	}
+	return 0;
+}
+
+static void nexus_asm_pick_newest(struct nexus_asm *a)
+{
+	unsigned int i;
+
+	a->newest = 0;
+	for (i = 1; i < a->n; i++)
+		if (le64_to_cpu(a->labels[i].generation) >
+		    le64_to_cpu(a->labels[a->newest].generation))
+			a->newest = i;
+	a->unclean = !(le32_to_cpu(a->labels[a->newest].flags) & NEXUS_LABEL_CLEAN);
+}
+
+/* Decide child @i's slot, uuid and state from the newest table. */
+static int nexus_asm_place(struct nexus_dev *nx, struct nexus_asm *a,
+			   unsigned int i, bool *have_source,
+			   struct netlink_ext_ack *extack)
+{
+	const struct nexus_disk_label *t = &a->labels[a->newest];
+	const struct nexus_disk_label *l = &a->labels[i];
+	struct nexus_child *c = nx->children[i];
+	unsigned int slot = le32_to_cpu(l->slot);
+	enum nexus_member_state st = le32_to_cpu(t->members[slot].state);
+
+	if (memcmp(t->members[slot].uuid, l->child_uuid, NEXUS_UUID_LEN)) {
+		nexus_extack_fmt(extack,
+				 "child %s is no longer a member of nexus %s (removed?); add it instead",
+				 c->path, t->name);
+		return -EINVAL;
+	}
+	c->slot = slot;
+	memcpy(c->uuid, l->child_uuid, NEXUS_UUID_LEN);
+	c->generation = le64_to_cpu(l->generation);
+	if (l->generation == t->generation && st == NEXUS_MEMBER_ACTIVE &&
+	    !nexus_asm_distrusts(l, t)) {
+		/* A source; after an unclean stop only the first serves. */
+		c->bm_source = true;
+		c->state = a->unclean && *have_source ? NEXUS_CHILD_OUT_OF_SYNC :
+							NEXUS_CHILD_ONLINE;
+		*have_source = true;
+		return 0;
+	}
+	c->state = NEXUS_CHILD_OUT_OF_SYNC;
+	c->needs_full = !(st == NEXUS_MEMBER_ACTIVE || st == NEXUS_MEMBER_BITMAP) ||
+			nexus_asm_distrusts(l, t);
+	return 0;
+}
+
+/* Move the children from request order to their member slots. */
+static void nexus_asm_reslot(struct nexus_dev *nx, struct nexus_asm *a)
+{
+	struct nexus_child *tmp[NEXUS_MAX_CHILDREN];
+	unsigned int i;
+
+	memcpy(tmp, nx->children, sizeof(tmp));
+	memset(nx->children, 0, sizeof(nx->children));
+	for (i = 0; i < a->n; i++)
+		nx->children[tmp[i]->slot] = tmp[i];
+}
+
+/* The member table of the newest label, missing members kept. */
+static void nexus_asm_members(struct nexus_dev *nx, struct nexus_asm *a)
+{
+	const struct nexus_disk_label *t = &a->labels[a->newest];
+	bool bitmap = le32_to_cpu(t->features) & NEXUS_FEAT_BITMAP;
+	unsigned int s;
+
+	for (s = 0; s < NEXUS_MAX_CHILDREN; s++) {
+		struct nexus_member *m = &nx->members[s];
+
+		memcpy(m->uuid, t->members[s].uuid, NEXUS_UUID_LEN);
+		m->state = le32_to_cpu(t->members[s].state);
+		m->generation = le64_to_cpu(t->members[s].generation);
+		if (nx->children[s] || m->state != NEXUS_MEMBER_ACTIVE)
+			continue;
+		/* Missing now: from here on it falls behind. */
+		m->state = bitmap ? NEXUS_MEMBER_BITMAP : NEXUS_MEMBER_FULL;
+		m->generation = le64_to_cpu(t->generation) + 1;
+	}
+}
+
+static void nexus_asm_identity(struct nexus_dev *nx, struct nexus_asm *a)
+{
+	const struct nexus_disk_label *t = &a->labels[a->newest];
+
+	memcpy(nx->uuid, t->nexus_uuid, NEXUS_UUID_LEN);
+	nx->sectors = le64_to_cpu(t->data_sectors);
+	nx->region_size = le32_to_cpu(t->region_size);
+	nx->use_bitmap = le32_to_cpu(t->features) & NEXUS_FEAT_BITMAP;
+	nx->generation = le64_to_cpu(t->generation);
+	nx->clean_at_start = !a->unclean;
+}
+
+static int nexus_asm_decide(struct nexus_dev *nx, struct nexus_asm *a,
+			    const struct nexus_create_args *args,
+			    struct netlink_ext_ack *extack)
+{
+	bool have_source = false;
+	unsigned int i;
+	int ret;
+
+	ret = nexus_asm_same(nx, a, args, extack);
+	if (ret)
+		return ret;
+	ret = nexus_asm_split_brain(nx, a, args, extack);
+	if (ret)
+		return ret;
+	nexus_asm_pick_newest(a);
+	for (i = 0; i < a->n; i++) {
+		ret = nexus_asm_place(nx, a, i, &have_source, extack);
+		if (ret) {
+			NL_SET_BAD_ATTR(extack, args->attrs[i]);
+			return ret;
+		}
+	}
+	if (!have_source) {
+		nexus_extack_fmt(extack,
+				 "no child given holds the newest data of nexus %s (generation %llu)",
+				 args->name, le64_to_cpu(a->labels[a->newest].generation));
+		return -ENODATA;
+	}
+	nexus_asm_identity(nx, a);
+	nexus_asm_reslot(nx, a);
+	nexus_asm_members(nx, a);
+	return 0;
+}
+
+/**
+ * nexus_assemble() - decide a nexus's identity and children's states
+ * @nx: the nexus being created, request children open in slots 0..n-1
+ * @args: the request
+ * @extack: names the child at fault
+ *
+ * Reads every label, applies the assembly rules and moves the children to
+ * their member slots.  Nothing is written; on error @nx->children is as it
+ * was given (or all still open in some slot), for the caller to close.
+ * Context: process, nexus_lock held.
+ */
+int nexus_assemble(struct nexus_dev *nx, const struct nexus_create_args *args,
+		   struct netlink_ext_ack *extack)
+{
+	struct nexus_asm a = { .n = args->nr_children };
+	int ret;
+
+	if (args->size || args->region_size) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "size and region size come from the labels when assembling");
+		return -EINVAL;
+	}
+	a.labels = kvcalloc(a.n, sizeof(*a.labels), GFP_KERNEL);
+	if (!a.labels)
+		return -ENOMEM;
+	ret = nexus_asm_read(nx, &a, args, extack);
+	if (!ret)
+		ret = nexus_asm_decide(nx, &a, args, extack);
+	kvfree(a.labels);
+	return ret;
+}
+
+/**
+ * nexus_assemble_apply() - fill the bitmap and the children's dirty maps
+ * @nx: an assembled nexus, its bitmap and dirty maps allocated
+ *
+ * The bitmap is the union of the sources' bitmaps; a child behind by the
+ * bitmap gets its regions, others every region.  Without a bitmap an
+ * unclean source resyncs everything.  Context: process, no IO yet.
+ */
+int nexus_assemble_apply(struct nexus_dev *nx)
+{
+	unsigned long nr = nexus_nr_regions(nx);
+	struct nexus_child *c;
+	unsigned int i;
+	int ret;
+
+	for (i = 0; nx->bitmap && (c = nexus_child_next(nx, &i)); i++) {
+		if (!c->bm_source)
+			continue;
+		ret = nexus_bitmap_load(nx, c);
+		if (ret) {
+			pr_err("%s: child %s: cannot read the bitmap: %d\n",
+			       nx->name, c->path, ret);
+			return ret;
+		}
+	}
+	for (i = 0; (c = nexus_child_next(nx, &i)); i++) {
+		if (c->state != NEXUS_CHILD_OUT_OF_SYNC)
+			continue;
+		if (c->needs_full || !nx->bitmap)
+			bitmap_fill(c->dirty, nr);
+		else
+			nexus_bitmap_to_dirty(nx, c->dirty);
+	}
+	nexus_bitmap_write_all(nx);
+	return 0;
+}
+
+/* Start catching up every child that is behind.  Context: nexus_lock. */
+void nexus_assemble_start(struct nexus_dev *nx)
+{
+	struct nexus_child *c;
+	unsigned int i;
+
+	for (i = 0; (c = nexus_child_next(nx, &i)); i++)
+		if (READ_ONCE(c->state) == NEXUS_CHILD_OUT_OF_SYNC)
+			nexus_rebuild_start(c, NULL);
+}
+
+/* The free member slot of a returning member, or -1. */
+static int nexus_rejoin_slot(struct nexus_dev *nx, const u8 *uuid)
+{
+	unsigned int s;
+
+	for (s = 0; s < NEXUS_MAX_CHILDREN; s++)
+		if (!nx->children[s] &&
+		    nx->members[s].state != NEXUS_MEMBER_EMPTY &&
+		    !memcmp(nx->members[s].uuid, uuid, NEXUS_UUID_LEN))
+			return s;
+	return -1;
+}
+
+/* Did @l's writer carry on without one of our ONLINE children? */
+static bool nexus_rejoin_split(struct nexus_dev *nx,
+			       const struct nexus_disk_label *l)
+{
+	struct nexus_child *c;
+	unsigned int i;
+
+	for (i = 0; (c = nexus_child_next(nx, &i)); i++) {
+		const struct nexus_disk_member *m;
+
+		if (READ_ONCE(c->state) != NEXUS_CHILD_ONLINE)
+			continue;
+		m = nexus_asm_member(l, c->uuid);
+		if (!m || le32_to_cpu(m->state) != NEXUS_MEMBER_ACTIVE)
+			return true;
+	}
+	return false;
+}
+
+static int nexus_rejoin_label(struct nexus_child *c,
+			      const struct nexus_disk_label *l, u32 flags,
+			      struct netlink_ext_ack *extack)
+{
+	struct nexus_dev *nx = c->nx;
+	bool force = flags & NEXUS_F_FORCE;
+	int slot;
+
+	if (memcmp(l->nexus_uuid, nx->uuid, NEXUS_UUID_LEN)) {
+		if (force)
+			return 0;
+		nexus_extack_fmt(extack,
+				 "child %s carries the label of nexus %s (%pUb); force to overwrite",
+				 c->path, l->name, l->nexus_uuid);
+		return -EEXIST;
+	}
+	slot = nexus_rejoin_slot(nx, l->child_uuid);
+	if (slot < 0)
+		return 0;	/* a former member: a new one now */
+	if (nexus_rejoin_split(nx, l)) {
+		if (!force) {
+			nexus_extack_fmt(extack,
+					 "split brain: child %s was used without this nexus's online children; force to overwrite it with a full copy",
+					 c->path);
+			return -EUCLEAN;
+		}
+	} else if (nx->members[slot].state == NEXUS_MEMBER_BITMAP && nx->bitmap) {
+		c->needs_full = false;
+	}
+	c->slot = slot;
+	memcpy(c->uuid, l->child_uuid, NEXUS_UUID_LEN);
+	pr_info("%s: child %s rejoins as member %d (%s)\n", nx->name, c->path,
+		slot, c->needs_full ? "full copy" : "bitmap regions");
+	return 0;
+}
+
+/**
+ * nexus_child_rejoin() - look at the label of a child being added
+ * @c: the child, open, not published; c->needs_full is true
+ * @flags: NEXUS_F_FORCE overwrites foreign or damaged labels
+ * @extack: why not
+ *
+ * A member of this nexus that is away takes its slot and UUID back and, if
+ * the bitmap covers what it missed, needs only the bitmap's regions.
+ * Context: process, nexus_lock held.
+ */
+int nexus_child_rejoin(struct nexus_child *c, u32 flags,
+		       struct netlink_ext_ack *extack)
+{
+	struct nexus_disk_label *l;
+	const char *why = "";
+	int ret;
+
+	l = kmalloc(sizeof(*l), GFP_KERNEL);
+	if (!l)
+		return -ENOMEM;
+	ret = nexus_label_read(c, l, &why);
+	if (!ret) {
+		ret = nexus_rejoin_label(c, l, flags, extack);
+	} else if (ret == -ENODATA || (flags & NEXUS_F_FORCE)) {
+		ret = 0;
+	} else if (ret == -EBADMSG) {
+		nexus_extack_fmt(extack,
+				 "child %s carries a damaged nexus label (%s); force to overwrite it",
+				 c->path, why);
+		ret = -EEXIST;
+	}
+	kfree(l);
+	return ret;
+}

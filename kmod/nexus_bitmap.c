@@ -1,0 +1,538 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The write-intent bitmap: one bit per region, kept on every writable
+ * child at NEXUS_BITMAP_OFFSET of its metadata area, in the on-disk
+ * (little-endian) bit order in memory too, so a block is written as is.
+ *
+ * Protocol.  A write to region r holds pending[] of r's bucket (from
+ * nexus_write_enter()) from submit to completion.  Before it is sent to any
+ * child, nexus_bitmap_defer() looks at @ondisk, the bits known durable:
+ *  - set: the write goes straight on (the fast path, one spinlock);
+ *  - clear: the bit is set in @bits, its block marked dirty, and the write
+ *    queued on @deferred for the bitmap worker, which writes every dirty
+ *    block (FUA) to every writable child, copies what it wrote into
+ *    @ondisk and then sends on the writes whose bits are now durable.
+ *    Every writer that arrives during one block write shares the next one,
+ *    and a sequential writer pays once per region.
+ * The sweeper runs every bitmap_grace_ms: a set bit whose region was not
+ * written since the previous sweep (@touched) and has no write in flight
+ * (pending[] of its bucket is zero) is cleared in @bits and @ondisk, and
+ * the block goes out with PREFLUSH first, so the data the clear vouches for
+ * is durable before it.  The pending check and the writer's test of
+ * @ondisk are ordered by @lock: a writer raises pending before it takes
+ * the lock, so a sweep that runs after it sees the write in flight.
+ * Nothing is cleared while any member is behind by the bitmap (OFFLINE,
+ * catching up, missing): the bitmap then records what that member missed.
+ *
+ * No allocation on the IO path: bios come from @bs (GFP_NOIO cannot fail)
+ * and the block buffers are preallocated.
+ */
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/mm.h>
+#include <linux/sched/mm.h>
+
+#include "nexus.h"
+
+static unsigned int bitmap_grace_ms = 5000;
+module_param(bitmap_grace_ms, uint, 0644);
+MODULE_PARM_DESC(bitmap_grace_ms,
+		 "idle time before a region's write-intent bit is cleared, ms (>= 100)");
+
+#define NEXUS_BM_BLOCK_BITS	(NEXUS_BITMAP_BLOCK * 8)
+#define NEXUS_BM_BUFS		8	/* blocks written per round */
+#define NEXUS_BM_POOL		64
+
+static struct workqueue_struct *nexus_bm_wq;
+
+struct nexus_bitmap {
+	struct nexus_dev *nx;
+	unsigned long nr_regions;
+	unsigned int nr_blocks;
+
+	spinlock_t lock;		/* everything up to @deferred */
+	void *bits;			/* LE: bits wanted on disk */
+	void *ondisk;			/* LE: bits known durable */
+	unsigned long *touched;		/* regions written since the last sweep */
+	unsigned long *blk_dirty;	/* blocks of @bits not yet written */
+	bool flush_first;		/* a dirty block clears bits */
+	struct bio_list deferred;	/* writes waiting for their bit */
+
+	struct work_struct work;	/* writes dirty blocks */
+	struct delayed_work sweep;	/* clears idle bits */
+	bool stopping;
+
+	/* The worker's own. */
+	struct bio_set bs;
+	struct page *pages[NEXUS_BM_BUFS];
+	unsigned int page_block[NEXUS_BM_BUFS];
+	atomic_t in_flight;
+	struct completion done;
+	unsigned long failed;		/* slots whose block write failed */
+};
+
+static unsigned long nexus_bm_grace(void)
+{
+	return msecs_to_jiffies(max(READ_ONCE(bitmap_grace_ms), 100U));
+}
+
+u32 nexus_bitmap_bytes(struct nexus_dev *nx)
+{
+	return nx->bitmap ? nx->bitmap->nr_blocks * NEXUS_BITMAP_BLOCK : 0;
+}
+
+static unsigned int nexus_bm_blocks_for(unsigned long regions)
+{
+	return DIV_ROUND_UP(regions, NEXUS_BM_BLOCK_BITS);
+}
+
+/**
+ * nexus_bitmap_check_fit() - make the bitmap fit its area
+ * @nx: the nexus, size known
+ * @grow: the region size was not asked for: double it until it fits
+ * @extack: why not
+ */
+int nexus_bitmap_check_fit(struct nexus_dev *nx, bool grow,
+			   struct netlink_ext_ack *extack)
+{
+	while ((u64)nexus_bm_blocks_for(nexus_nr_regions(nx)) * NEXUS_BITMAP_BLOCK >
+	       NEXUS_BITMAP_MAX_BYTES) {
+		if (!grow || nx->region_size >= (1U << 30)) {
+			NL_SET_ERR_MSG_MOD(extack,
+					   "region size too small for a bitmap of this nexus size");
+			return -EINVAL;
+		}
+		nx->region_size <<= 1;
+	}
+	return 0;
+}
+
+static void nexus_bm_free(struct nexus_bitmap *bm)
+{
+	unsigned int i;
+
+	for (i = 0; i < NEXUS_BM_BUFS; i++)
+		if (bm->pages[i])
+			__free_page(bm->pages[i]);
+	bioset_exit(&bm->bs);
+	kvfree(bm->bits);
+	kvfree(bm->ondisk);
+	bitmap_free(bm->touched);
+	bitmap_free(bm->blk_dirty);
+	kfree(bm);
+}
+
+static int nexus_bm_alloc_maps(struct nexus_bitmap *bm)
+{
+	size_t bytes = (size_t)bm->nr_blocks * NEXUS_BITMAP_BLOCK;
+	unsigned int i;
+
+	bm->bits = kvzalloc(bytes, GFP_KERNEL);
+	bm->ondisk = kvzalloc(bytes, GFP_KERNEL);
+	bm->touched = bitmap_zalloc(bm->nr_regions, GFP_KERNEL);
+	bm->blk_dirty = bitmap_zalloc(bm->nr_blocks, GFP_KERNEL);
+	if (!bm->bits || !bm->ondisk || !bm->touched || !bm->blk_dirty)
+		return -ENOMEM;
+	for (i = 0; i < NEXUS_BM_BUFS; i++) {
+		bm->pages[i] = alloc_page(GFP_KERNEL);
+		if (!bm->pages[i])
+			return -ENOMEM;
+	}
+	return bioset_init(&bm->bs, NEXUS_BM_POOL, 0, BIOSET_NEED_BVECS);
+}
+
+static void nexus_bm_work(struct work_struct *work);
+static void nexus_bm_sweep(struct work_struct *work);
+
+/**
+ * nexus_bitmap_create() - an all-clear bitmap for @nx, its size known
+ * @nx: the nexus
+ *
+ * Context: process.  Return: 0 or -ENOMEM.
+ */
+int nexus_bitmap_create(struct nexus_dev *nx)
+{
+	struct nexus_bitmap *bm;
+	int ret;
+
+	bm = kzalloc(sizeof(*bm), GFP_KERNEL);
+	if (!bm)
+		return -ENOMEM;
+	bm->nx = nx;
+	bm->nr_regions = nexus_nr_regions(nx);
+	bm->nr_blocks = nexus_bm_blocks_for(bm->nr_regions);
+	spin_lock_init(&bm->lock);
+	bio_list_init(&bm->deferred);
+	INIT_WORK(&bm->work, nexus_bm_work);
+	INIT_DELAYED_WORK(&bm->sweep, nexus_bm_sweep);
+	init_completion(&bm->done);
+	ret = nexus_bm_alloc_maps(bm);
+	if (ret) {
+		nexus_bm_free(bm);
+		return ret;
+	}
+	nx->bitmap = bm;
+	queue_delayed_work(system_wq, &bm->sweep, nexus_bm_grace());
+	return 0;
+}
+
+/* Context: process; no write of @nx is in flight any more. */
+void nexus_bitmap_destroy(struct nexus_dev *nx)
+{
+	struct nexus_bitmap *bm = nx->bitmap;
+
+	if (!bm)
+		return;
+	WRITE_ONCE(bm->stopping, true);
+	cancel_delayed_work_sync(&bm->sweep);
+	flush_work(&bm->work);
+	WARN_ON_ONCE(!bio_list_empty(&bm->deferred));
+	nx->bitmap = NULL;
+	nexus_bm_free(bm);
+}
+
+/**
+ * nexus_bitmap_defer() - hold a write until its region's bit is durable
+ * @nx: the nexus
+ * @region: the region the write lies in (its pending[] is held)
+ * @bio: the write
+ *
+ * Context: process (submit_bio).  Return: true if @bio was queued; the
+ * bitmap worker sends it on with nexus_write_dispatch().
+ */
+bool nexus_bitmap_defer(struct nexus_dev *nx, unsigned long region,
+			struct bio *bio)
+{
+	struct nexus_bitmap *bm = nx->bitmap;
+
+	if (!bm)
+		return false;
+	spin_lock(&bm->lock);
+	__set_bit(region, bm->touched);
+	if (likely(test_bit_le(region, bm->ondisk))) {
+		spin_unlock(&bm->lock);
+		return false;
+	}
+	if (!test_bit_le(region, bm->bits)) {
+		__set_bit_le(region, bm->bits);
+		__set_bit(region / NEXUS_BM_BLOCK_BITS, bm->blk_dirty);
+	}
+	bio_list_add(&bm->deferred, bio);
+	spin_unlock(&bm->lock);
+	queue_work(nexus_bm_wq, &bm->work);
+	return true;
+}
+
+/* Copy up to NEXUS_BM_BUFS dirty blocks into the buffers.  Under @lock. */
+static unsigned int nexus_bm_snapshot(struct nexus_bitmap *bm, bool *flush)
+{
+	unsigned int n = 0, b = 0;
+
+	while (n < NEXUS_BM_BUFS &&
+	       (b = find_next_bit(bm->blk_dirty, bm->nr_blocks, b)) < bm->nr_blocks) {
+		memcpy(page_address(bm->pages[n]),
+		       bm->bits + (size_t)b * NEXUS_BITMAP_BLOCK,
+		       NEXUS_BITMAP_BLOCK);
+		bm->page_block[n++] = b;
+		__clear_bit(b, bm->blk_dirty);
+		b++;
+	}
+	*flush = bm->flush_first;
+	if (bitmap_empty(bm->blk_dirty, bm->nr_blocks))
+		bm->flush_first = false;
+	return n;
+}
+
+static void nexus_bm_endio(struct bio *bio)
+{
+	struct nexus_child *c = bio->bi_private;
+	struct nexus_bitmap *bm = c->nx->bitmap;
+
+	if (bio->bi_status)
+		set_bit(c->slot, &bm->failed);
+	bio_put(bio);
+	if (atomic_dec_and_test(&bm->in_flight))
+		complete(&bm->done);
+}
+
+static void nexus_bm_submit(struct nexus_bitmap *bm, struct nexus_child *c,
+			    unsigned int n, blk_opf_t opf)
+{
+	struct block_device *bdev = nexus_child_bdev(c);
+	sector_t md = nexus_md_offset(bdev_nr_sectors(bdev));
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		u64 byte = NEXUS_BITMAP_OFFSET +
+			   (u64)bm->page_block[i] * NEXUS_BITMAP_BLOCK;
+		struct bio *bio = bio_alloc_bioset(bdev, 1, opf, GFP_NOIO, &bm->bs);
+
+		bio->bi_iter.bi_sector = md + (byte >> SECTOR_SHIFT);
+		bio->bi_private = c;
+		bio->bi_end_io = nexus_bm_endio;
+		__bio_add_page(bio, bm->pages[i], NEXUS_BITMAP_BLOCK, 0);
+		atomic_inc(&bm->in_flight);
+		submit_bio(bio);
+	}
+}
+
+/* Write the @n buffered blocks to every writable child and wait. */
+static void nexus_bm_write_blocks(struct nexus_bitmap *bm, unsigned int n,
+				  bool flush)
+{
+	blk_opf_t opf = REQ_OP_WRITE | REQ_SYNC | REQ_META | REQ_FUA |
+			(flush ? REQ_PREFLUSH : 0);
+	struct nexus_child *used[NEXUS_MAX_CHILDREN];
+	struct nexus_dev *nx = bm->nx;
+	unsigned int s, nr = 0;
+
+	rcu_read_lock();
+	for (s = 0; s < NEXUS_MAX_CHILDREN; s++) {
+		struct nexus_child *c = READ_ONCE(nx->children[s]);
+
+		if (c && nexus_child_writable(c)) {
+			nexus_child_get(c);
+			used[nr++] = c;
+		}
+	}
+	rcu_read_unlock();
+
+	bm->failed = 0;
+	atomic_set(&bm->in_flight, 1);
+	reinit_completion(&bm->done);
+	for (s = 0; s < nr; s++)
+		nexus_bm_submit(bm, used[s], n, opf);
+	if (atomic_dec_and_test(&bm->in_flight))
+		complete(&bm->done);
+	wait_for_completion(&bm->done);
+
+	for (s = 0; s < nr; s++) {
+		struct nexus_child *c = used[s];
+
+		if (test_bit(c->slot, &bm->failed)) {
+			atomic64_inc(&c->errors);
+			pr_err_ratelimited("%s: child %s: bitmap write error\n",
+					   nx->name, c->path);
+			nexus_child_set_state(c, NEXUS_CHILD_FAULTED,
+					      NEXUS_REASON_IO_ERROR);
+		}
+		nexus_child_put(c);
+	}
+}
+
+/* What was written is now what is on disk. */
+static void nexus_bm_commit(struct nexus_bitmap *bm, unsigned int n)
+{
+	unsigned int i;
+
+	spin_lock(&bm->lock);
+	for (i = 0; i < n; i++)
+		memcpy(bm->ondisk + (size_t)bm->page_block[i] * NEXUS_BITMAP_BLOCK,
+		       page_address(bm->pages[i]), NEXUS_BITMAP_BLOCK);
+	spin_unlock(&bm->lock);
+}
+
+/* Send on every deferred write whose bit is durable now. */
+static void nexus_bm_release(struct nexus_bitmap *bm)
+{
+	struct nexus_dev *nx = bm->nx;
+	struct bio_list ready, wait;
+	struct bio *bio;
+
+	bio_list_init(&ready);
+	bio_list_init(&wait);
+	spin_lock(&bm->lock);
+	while ((bio = bio_list_pop(&bm->deferred))) {
+		unsigned long r = nexus_region_of(nx, bio->bi_iter.bi_sector);
+
+		bio_list_add(test_bit_le(r, bm->ondisk) ? &ready : &wait, bio);
+	}
+	bio_list_merge(&bm->deferred, &wait);
+	spin_unlock(&bm->lock);
+
+	while ((bio = bio_list_pop(&ready)))
+		nexus_write_dispatch(nx, bio,
+				     nexus_region_of(nx, bio->bi_iter.bi_sector));
+}
+
+static void nexus_bm_work(struct work_struct *work)
+{
+	struct nexus_bitmap *bm = container_of(work, struct nexus_bitmap, work);
+	unsigned int noio = memalloc_noio_save();
+	unsigned int n;
+	bool flush;
+
+	for (;;) {
+		spin_lock(&bm->lock);
+		n = nexus_bm_snapshot(bm, &flush);
+		spin_unlock(&bm->lock);
+		if (n) {
+			nexus_bm_write_blocks(bm, n, flush);
+			nexus_bm_commit(bm, n);
+		}
+		nexus_bm_release(bm);
+		if (!n)
+			break;
+	}
+	memalloc_noio_restore(noio);
+}
+
+/* Is every member either in sync or beyond help from the bitmap? */
+static bool nexus_bm_may_clear(struct nexus_dev *nx)
+{
+	bool ok = true;
+	unsigned int s;
+
+	rcu_read_lock();
+	for (s = 0; s < NEXUS_MAX_CHILDREN && ok; s++) {
+		struct nexus_child *c = READ_ONCE(nx->children[s]);
+
+		if (c)
+			ok = READ_ONCE(c->state) == NEXUS_CHILD_ONLINE ||
+			     READ_ONCE(c->state) == NEXUS_CHILD_FAULTED;
+		else
+			ok = READ_ONCE(nx->members[s].state) != NEXUS_MEMBER_BITMAP;
+	}
+	rcu_read_unlock();
+	return ok;
+}
+
+/* Clear the idle bits.  Under @lock.  Return: how many. */
+static unsigned long nexus_bm_clear_idle(struct nexus_bitmap *bm)
+{
+	struct nexus_dev *nx = bm->nx;
+	unsigned long r, cleared = 0;
+
+	for (r = find_next_bit_le(bm->bits, bm->nr_regions, 0); r < bm->nr_regions;
+	     r = find_next_bit_le(bm->bits, bm->nr_regions, r + 1)) {
+		if (test_bit(r, bm->touched) ||
+		    atomic_read(&nx->pending[r % NEXUS_BUCKETS]))
+			continue;
+		__clear_bit_le(r, bm->bits);
+		__clear_bit_le(r, bm->ondisk);
+		__set_bit(r / NEXUS_BM_BLOCK_BITS, bm->blk_dirty);
+		cleared++;
+	}
+	bitmap_zero(bm->touched, bm->nr_regions);
+	if (cleared)
+		bm->flush_first = true;
+	return cleared;
+}
+
+static void nexus_bm_sweep(struct work_struct *work)
+{
+	struct nexus_bitmap *bm = container_of(to_delayed_work(work),
+					       struct nexus_bitmap, sweep);
+	unsigned long cleared = 0;
+
+	if (nexus_bm_may_clear(bm->nx)) {
+		spin_lock(&bm->lock);
+		cleared = nexus_bm_clear_idle(bm);
+		spin_unlock(&bm->lock);
+	}
+	if (cleared)
+		queue_work(nexus_bm_wq, &bm->work);
+	if (!READ_ONCE(bm->stopping))
+		queue_delayed_work(system_wq, &bm->sweep, nexus_bm_grace());
+}
+
+/* Rewrite every block (new members, assembly), in the background. */
+void nexus_bitmap_kick_all(struct nexus_dev *nx)
+{
+	struct nexus_bitmap *bm = nx->bitmap;
+
+	spin_lock(&bm->lock);
+	bitmap_fill(bm->blk_dirty, bm->nr_blocks);
+	spin_unlock(&bm->lock);
+	queue_work(nexus_bm_wq, &bm->work);
+}
+
+/* Write whatever is dirty now and wait for it.  Context: process. */
+void nexus_bitmap_flush(struct nexus_dev *nx)
+{
+	if (!nx->bitmap)
+		return;
+	queue_work(nexus_bm_wq, &nx->bitmap->work);
+	flush_work(&nx->bitmap->work);
+}
+
+/* Write the whole bitmap to every writable child now. */
+void nexus_bitmap_write_all(struct nexus_dev *nx)
+{
+	if (!nx->bitmap)
+		return;
+	nexus_bitmap_kick_all(nx);
+	flush_work(&nx->bitmap->work);
+}
+
+/**
+ * nexus_bitmap_load() - add @c's on-disk bits to the bitmap
+ * @nx: the nexus being assembled, no IO yet
+ * @c: a child in sync
+ *
+ * Bits past the last region are dropped.  Context: process.
+ */
+int nexus_bitmap_load(struct nexus_dev *nx, struct nexus_child *c)
+{
+	struct nexus_bitmap *bm = nx->bitmap;
+	struct page *page = bm->pages[0];
+	unsigned int b, i;
+	unsigned long r;
+	int ret;
+
+	for (b = 0; b < bm->nr_blocks; b++) {
+		const unsigned long *src = page_address(page);
+		unsigned long *dst = bm->bits + (size_t)b * NEXUS_BITMAP_BLOCK;
+
+		ret = nexus_md_io(c, NEXUS_BITMAP_OFFSET + (u64)b * NEXUS_BITMAP_BLOCK,
+				  page, NEXUS_BITMAP_BLOCK, REQ_OP_READ | REQ_META);
+		if (ret)
+			return ret;
+		for (i = 0; i < NEXUS_BITMAP_BLOCK / sizeof(long); i++)
+			dst[i] |= src[i];
+	}
+	for (r = bm->nr_regions; r < (unsigned long)bm->nr_blocks * NEXUS_BM_BLOCK_BITS; r++)
+		__clear_bit_le(r, bm->bits);
+	memcpy(bm->ondisk, bm->bits, (size_t)bm->nr_blocks * NEXUS_BITMAP_BLOCK);
+	return 0;
+}
+
+/* Set in @dirty (a native bitmap of regions) every bit of the bitmap. */
+void nexus_bitmap_to_dirty(struct nexus_dev *nx, unsigned long *dirty)
+{
+	struct nexus_bitmap *bm = nx->bitmap;
+	unsigned long r;
+
+	spin_lock(&bm->lock);
+	for (r = find_next_bit_le(bm->bits, bm->nr_regions, 0); r < bm->nr_regions;
+	     r = find_next_bit_le(bm->bits, bm->nr_regions, r + 1))
+		set_bit(r, dirty);
+	spin_unlock(&bm->lock);
+}
+
+unsigned long nexus_bitmap_weight(struct nexus_dev *nx)
+{
+	struct nexus_bitmap *bm = nx->bitmap;
+	unsigned long r, n = 0;
+
+	if (!bm)
+		return 0;
+	spin_lock(&bm->lock);
+	for (r = find_next_bit_le(bm->bits, bm->nr_regions, 0); r < bm->nr_regions;
+	     r = find_next_bit_le(bm->bits, bm->nr_regions, r + 1))
+		n++;
+	spin_unlock(&bm->lock);
+	return n;
+}
+
+int nexus_bitmap_module_init(void)
+{
+	/* Writes wait for it: it must make progress under reclaim. */
+	nexus_bm_wq = alloc_workqueue("nexus_bitmap", WQ_MEM_RECLAIM, 0);
+	return nexus_bm_wq ? 0 : -ENOMEM;
+}
+
+void nexus_bitmap_module_exit(void)
+{
+	destroy_workqueue(nexus_bm_wq);
+}

@@ -1,0 +1,515 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * On-disk labels: the two label slots at the start of every child's
+ * metadata area (docs/on-disk-format.md, uapi/linux/nexus_disk.h).
+ *
+ * A label is written with PREFLUSH|FUA to every writable child on every
+ * membership or member state change (nexus_meta_update(), called by the
+ * child state machine), at create/assembly, and with the clean flag at
+ * destroy.  Label generation g goes to slot g % 2, so a torn write leaves
+ * the previous generation readable in the other slot.
+ *
+ * nx->meta_mutex serializes label writes and protects nx->members and
+ * nx->generation.  A label write that fails faults its child, whose state
+ * change asks for another label write: that nested request is noticed by
+ * @meta_owner and absorbed by the writer's own retry loop.
+ */
+#include <linux/crc32.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+
+#include "nexus.h"
+
+static_assert(sizeof(struct nexus_disk_member) == 32);
+static_assert(sizeof(struct nexus_disk_label) == NEXUS_LABEL_SIZE);
+static_assert(offsetof(struct nexus_disk_label, generation) == 24);
+static_assert(offsetof(struct nexus_disk_label, nexus_uuid) == 72);
+static_assert(offsetof(struct nexus_disk_label, name) == 104);
+static_assert(offsetof(struct nexus_disk_label, members) == 256);
+static_assert(NEXUS_LABEL_SIZE == PAGE_SIZE);
+static_assert(NEXUS_BITMAP_OFFSET + NEXUS_BITMAP_MAX_BYTES == NEXUS_MD_RESERVE);
+
+#define NEXUS_LABEL_WRITE	(REQ_OP_WRITE | REQ_SYNC | REQ_META | \
+				 REQ_PREFLUSH | REQ_FUA)
+
+/*
+ * Extack messages that name children.  Linux 6.1 has no
+ * NL_SET_ERR_MSG_FMT (6.2) and the message must outlive the handler, so
+ * they are formatted into a small ring of static buffers: a message could
+ * only be overwritten by NEXUS_MSG_RING other failing requests formatted
+ * before this one's ack is sent, and every buffer stays NUL-terminated.
+ */
+#define NEXUS_MSG_RING	16
+#define NEXUS_MSG_LEN	224
+static char nexus_msg_ring[NEXUS_MSG_RING][NEXUS_MSG_LEN];
+static atomic_t nexus_msg_next = ATOMIC_INIT(0);
+
+void nexus_extack_fmt(struct netlink_ext_ack *extack, const char *fmt, ...)
+{
+	unsigned int i = (unsigned int)atomic_inc_return(&nexus_msg_next);
+	char *buf = nexus_msg_ring[i % NEXUS_MSG_RING];
+	va_list ap;
+	int n;
+
+	if (!extack)
+		return;
+	n = scnprintf(buf, NEXUS_MSG_LEN - 1, KBUILD_MODNAME ": ");
+	va_start(ap, fmt);
+	vscnprintf(buf + n, NEXUS_MSG_LEN - 1 - n, fmt, ap);
+	va_end(ap);
+	extack->_msg = buf;
+}
+
+/**
+ * nexus_md_io() - synchronous IO in a child's metadata area
+ * @c: the child
+ * @md_byte: byte offset from the start of the metadata area
+ * @page: the data
+ * @len: bytes, at most PAGE_SIZE
+ * @opf: operation and flags
+ *
+ * Context: process.  Return: 0 or a negative errno.
+ */
+int nexus_md_io(struct nexus_child *c, u64 md_byte, struct page *page,
+		unsigned int len, blk_opf_t opf)
+{
+	struct block_device *bdev = nexus_child_bdev(c);
+	struct bio_vec bvec;
+	struct bio bio;
+	int ret;
+
+	bio_init(&bio, bdev, &bvec, 1, opf);
+	bio.bi_iter.bi_sector = nexus_md_offset(bdev_nr_sectors(bdev)) +
+				(md_byte >> SECTOR_SHIFT);
+	__bio_add_page(&bio, page, len, 0);
+	ret = submit_bio_wait(&bio);
+	bio_uninit(&bio);
+	return ret;
+}
+
+static u32 nexus_label_crc(const struct nexus_disk_label *l)
+{
+	/* lib/crc32.c, built in: no dependency on the libcrc32c module. */
+	return ~__crc32c_le(~0U, (const u8 *)l + 4, NEXUS_LABEL_SIZE - 4);
+}
+
+static u64 nexus_label_self(struct block_device *bdev, unsigned int slot)
+{
+	return ((u64)nexus_md_offset(bdev_nr_sectors(bdev)) << SECTOR_SHIFT) +
+	       NEXUS_LABEL_OFFSET(slot);
+}
+
+/* Geometry: what the label describes must fit this device. */
+static int nexus_label_check_geometry(const struct nexus_disk_label *l,
+				      struct block_device *bdev,
+				      const char **why)
+{
+	u64 data = le64_to_cpu(l->data_sectors);
+	u32 rs = le32_to_cpu(l->region_size);
+	u32 slot = le32_to_cpu(l->slot);
+	u64 regions;
+
+	if (!data || data > nexus_md_offset(bdev_nr_sectors(bdev))) {
+		*why = "label's data size does not fit the device (truncated?)";
+		return -EBADMSG;
+	}
+	if (!is_power_of_2(rs) || rs < (64U << 10) || rs > (1U << 30)) {
+		*why = "label has an invalid region size";
+		return -EBADMSG;
+	}
+	regions = DIV_ROUND_UP_ULL(data << SECTOR_SHIFT, rs);
+	if ((le32_to_cpu(l->features) & NEXUS_FEAT_BITMAP) &&
+	    (le32_to_cpu(l->bitmap_bytes) > NEXUS_BITMAP_MAX_BYTES ||
+	     (u64)le32_to_cpu(l->bitmap_bytes) * 8 < regions)) {
+		*why = "label has an invalid bitmap size";
+		return -EBADMSG;
+	}
+	if (slot >= NEXUS_MAX_CHILDREN ||
+	    le32_to_cpu(l->nr_members) != NEXUS_MAX_CHILDREN ||
+	    memcmp(l->members[slot].uuid, l->child_uuid, NEXUS_UUID_LEN) ||
+	    le32_to_cpu(l->members[slot].state) > NEXUS_MEMBER_FAULTED) {
+		*why = "label has an inconsistent member table";
+		return -EBADMSG;
+	}
+	if (strnlen(l->name, sizeof(l->name)) == sizeof(l->name) ||
+	    !nexus_name_valid(l->name)) {
+		*why = "label has an invalid nexus name";
+		return -EBADMSG;
+	}
+	return 0;
+}
+
+/* The checks of docs/on-disk-format.md, in that order. */
+static int nexus_label_check(const struct nexus_disk_label *l,
+			     struct block_device *bdev, unsigned int slot,
+			     const char **why)
+{
+	if (le64_to_cpu(l->magic) != NEXUS_LABEL_MAGIC) {
+		*why = "no nexus label";
+		return -ENODATA;
+	}
+	if (le32_to_cpu(l->version) != NEXUS_LABEL_VERSION) {
+		*why = "unsupported label version";
+		return -EBADMSG;
+	}
+	if (le32_to_cpu(l->crc) != nexus_label_crc(l)) {
+		*why = "bad label checksum";
+		return -EBADMSG;
+	}
+	if (le64_to_cpu(l->self_offset) != nexus_label_self(bdev, slot)) {
+		*why = "label is not where it was written (device resized?)";
+		return -EBADMSG;
+	}
+	if (le32_to_cpu(l->features) & ~NEXUS_FEAT_ALL) {
+		*why = "label has features this module does not know";
+		return -EBADMSG;
+	}
+	return nexus_label_check_geometry(l, bdev, why);
+}
+
+static const char *const nexus_slot_names[] = { "A", "B" };
+
+/**
+ * nexus_label_read() - the newest valid label of a child
+ * @c: the child
+ * @label: where to put it (NEXUS_LABEL_SIZE bytes)
+ * @why: set to the reason when there is none
+ *
+ * Reads both slots and keeps the valid one with the higher generation; a
+ * bad slot next to a good one is only logged.  Nothing is written.
+ * Context: process.  Return: 0, -ENODATA (no label at all), -EBADMSG (a
+ * label but no valid slot), -ENOMEM or an IO error.
+ */
+int nexus_label_read(struct nexus_child *c, struct nexus_disk_label *label,
+		     const char **why)
+{
+	struct block_device *bdev = nexus_child_bdev(c);
+	const char *slot_why[NEXUS_LABEL_SLOTS] = {};
+	int err[NEXUS_LABEL_SLOTS], ret = -ENODATA;
+	bool found = false;
+	struct page *page;
+	unsigned int s;
+
+	page = alloc_page(GFP_KERNEL);
+	if (!page)
+		return -ENOMEM;
+	for (s = 0; s < NEXUS_LABEL_SLOTS; s++) {
+		const struct nexus_disk_label *l = page_address(page);
+
+		err[s] = nexus_md_io(c, NEXUS_LABEL_OFFSET(s), page,
+				     NEXUS_LABEL_SIZE, REQ_OP_READ | REQ_META);
+		if (err[s]) {
+			slot_why[s] = "cannot read the label";
+			continue;
+		}
+		err[s] = nexus_label_check(l, bdev, s, &slot_why[s]);
+		if (err[s])
+			continue;
+		if (!found || le64_to_cpu(l->generation) >
+			      le64_to_cpu(label->generation))
+			memcpy(label, l, NEXUS_LABEL_SIZE);
+		found = true;
+	}
+	__free_page(page);
+
+	for (s = 0; s < NEXUS_LABEL_SLOTS; s++) {
+		if (found && err[s] && err[s] != -ENODATA)
+			pr_warn("%s: label slot %s: %s; using the other slot\n",
+				c->path, nexus_slot_names[s], slot_why[s]);
+		/* Report a damaged slot rather than a merely empty one. */
+		if (!found && err[s] && (ret == -ENODATA || ret == -EIO) &&
+		    err[s] != -ENODATA) {
+			ret = err[s];
+			*why = slot_why[s];
+		}
+	}
+	if (found)
+		return 0;
+	if (ret == -ENODATA)
+		*why = "no nexus label";
+	return ret;
+}
+
+static enum nexus_member_state nexus_member_state_of(struct nexus_child *c)
+{
+	switch (READ_ONCE(c->state)) {
+	case NEXUS_CHILD_ONLINE:
+		return NEXUS_MEMBER_ACTIVE;
+	case NEXUS_CHILD_FAULTED:
+		return NEXUS_MEMBER_FAULTED;
+	case NEXUS_CHILD_OFFLINE:
+		return c->nx->bitmap ? NEXUS_MEMBER_BITMAP : NEXUS_MEMBER_FULL;
+	default:
+		return c->needs_full || !c->nx->bitmap ? NEXUS_MEMBER_FULL :
+							 NEXUS_MEMBER_BITMAP;
+	}
+}
+
+/* Bring nx->members up to the children's states.  Context: meta_mutex. */
+static void nexus_members_refresh(struct nexus_dev *nx, u64 gen)
+{
+	unsigned int s;
+
+	for (s = 0; s < NEXUS_MAX_CHILDREN; s++) {
+		struct nexus_child *c = READ_ONCE(nx->children[s]);
+		struct nexus_member *m = &nx->members[s];
+		enum nexus_member_state st;
+
+		if (!c)
+			continue;
+		/* Once in sync, it is behind only by what it misses from now. */
+		if (READ_ONCE(c->state) == NEXUS_CHILD_ONLINE)
+			c->needs_full = false;
+		st = nexus_member_state_of(c);
+		if (st != m->state || memcmp(m->uuid, c->uuid, NEXUS_UUID_LEN)) {
+			m->state = st;
+			memcpy(m->uuid, c->uuid, NEXUS_UUID_LEN);
+			m->generation = gen;
+		}
+	}
+}
+
+static void nexus_label_build(struct nexus_dev *nx, struct nexus_child *c,
+			      bool clean, struct nexus_disk_label *l)
+{
+	struct block_device *bdev = nexus_child_bdev(c);
+	unsigned int s;
+
+	memset(l, 0, sizeof(*l));
+	l->version = cpu_to_le32(NEXUS_LABEL_VERSION);
+	l->magic = cpu_to_le64(NEXUS_LABEL_MAGIC);
+	l->self_offset = cpu_to_le64(nexus_label_self(bdev, nx->generation & 1));
+	l->generation = cpu_to_le64(nx->generation);
+	l->features = cpu_to_le32(nx->bitmap ? NEXUS_FEAT_BITMAP : 0);
+	l->flags = cpu_to_le32(clean ? NEXUS_LABEL_CLEAN : 0);
+	l->data_sectors = cpu_to_le64(nx->sectors);
+	l->child_sectors = cpu_to_le64(bdev_nr_sectors(bdev));
+	l->region_size = cpu_to_le32(nx->region_size);
+	l->bitmap_bytes = cpu_to_le32(nexus_bitmap_bytes(nx));
+	l->slot = cpu_to_le32(c->slot);
+	l->nr_members = cpu_to_le32(NEXUS_MAX_CHILDREN);
+	memcpy(l->nexus_uuid, nx->uuid, NEXUS_UUID_LEN);
+	memcpy(l->child_uuid, c->uuid, NEXUS_UUID_LEN);
+	memcpy(l->name, nx->name, strnlen(nx->name, NEXUS_NAME_MAX));
+	for (s = 0; s < NEXUS_MAX_CHILDREN; s++) {
+		const struct nexus_member *m = &nx->members[s];
+
+		memcpy(l->members[s].uuid, m->uuid, NEXUS_UUID_LEN);
+		l->members[s].state = cpu_to_le32(m->state);
+		l->members[s].generation = cpu_to_le64(m->generation);
+	}
+	l->crc = cpu_to_le32(nexus_label_crc(l));
+}
+
+/* Write the current label to @c; a failure faults it. */
+static int nexus_label_write(struct nexus_dev *nx, struct nexus_child *c,
+			     bool clean)
+{
+	int ret;
+
+	nexus_label_build(nx, c, clean, page_address(nx->label_page));
+	ret = nexus_md_io(c, NEXUS_LABEL_OFFSET(nx->generation & 1),
+			  nx->label_page, NEXUS_LABEL_SIZE, NEXUS_LABEL_WRITE);
+	if (!ret) {
+		WRITE_ONCE(c->generation, nx->generation);
+		return 0;
+	}
+	atomic64_inc(&c->errors);
+	pr_err_ratelimited("%s: child %s: label write error %d\n", nx->name,
+			   c->path, ret);
+	nexus_child_set_state(c, NEXUS_CHILD_FAULTED, NEXUS_REASON_IO_ERROR);
+	return ret;
+}
+
+/* One pass over the writable children; true if every write went well. */
+static bool nexus_meta_write_pass(struct nexus_dev *nx, bool clean)
+{
+	bool ok = true;
+	unsigned int s;
+
+	for (s = 0; s < NEXUS_MAX_CHILDREN; s++) {
+		struct nexus_child *c;
+
+		rcu_read_lock();
+		c = READ_ONCE(nx->children[s]);
+		if (c && nexus_child_writable(c))
+			nexus_child_get(c);
+		else
+			c = NULL;
+		rcu_read_unlock();
+		if (!c)
+			continue;
+		if (nexus_label_write(nx, c, clean))
+			ok = false;
+		nexus_child_put(c);
+	}
+	return ok;
+}
+
+static int nexus_meta_write_locked(struct nexus_dev *nx, bool clean)
+{
+	unsigned int tries;
+
+	/* Each failed pass faults a child, so this ends. */
+	for (tries = 0; tries <= NEXUS_MAX_CHILDREN; tries++) {
+		nx->generation++;
+		nexus_members_refresh(nx, nx->generation);
+		if (nexus_meta_write_pass(nx, clean))
+			break;
+	}
+	/* New members need the whole bitmap; faulted ones leave it. */
+	if (nx->bitmap && !clean)
+		nexus_bitmap_kick_all(nx);
+	return nexus_healthy_children(nx) ? 0 : -EIO;
+}
+
+static int nexus_meta_write(struct nexus_dev *nx, bool clean)
+{
+	int ret;
+
+	if (READ_ONCE(nx->meta_owner) == current)
+		return 0;
+	mutex_lock(&nx->meta_mutex);
+	if (nx->meta_closed) {
+		mutex_unlock(&nx->meta_mutex);
+		return 0;
+	}
+	WRITE_ONCE(nx->meta_owner, current);
+	ret = nexus_meta_write_locked(nx, clean);
+	if (clean)
+		nx->meta_closed = true;
+	WRITE_ONCE(nx->meta_owner, NULL);
+	mutex_unlock(&nx->meta_mutex);
+	return ret;
+}
+
+/**
+ * nexus_meta_update() - write a new label generation to every writable child
+ * @nx: the nexus
+ *
+ * Called after every membership or child state change.
+ * Context: process; not under nx->meta_mutex unless from the label writer.
+ * Return: 0, or -EIO when no healthy child is left.
+ */
+int nexus_meta_update(struct nexus_dev *nx)
+{
+	return nexus_meta_write(nx, false);
+}
+
+/*
+ * Destroy, after IO has drained: stop rebuilds (their children stay behind
+ * by their dirty regions), flush the bitmap and mark the labels clean.
+ * Context: process, nexus_lock held.
+ */
+void nexus_meta_shutdown(struct nexus_dev *nx)
+{
+	struct nexus_child *c;
+	unsigned int i;
+
+	for (i = 0; (c = nexus_child_next(nx, &i)); i++)
+		nexus_rebuild_stop(c);
+	nexus_bitmap_flush(nx);
+	nexus_meta_write(nx, true);
+}
+
+/* Forget a removed member's slot and say so on the labels. */
+void nexus_meta_forget(struct nexus_dev *nx, unsigned int slot)
+{
+	mutex_lock(&nx->meta_mutex);
+	memset(&nx->members[slot], 0, sizeof(nx->members[slot]));
+	mutex_unlock(&nx->meta_mutex);
+	nexus_meta_update(nx);
+}
+
+/* Is @slot held by a member that is away (missing or faulted)? */
+bool nexus_member_slot_taken(struct nexus_dev *nx, unsigned int slot)
+{
+	return !nx->children[slot] &&
+	       READ_ONCE(nx->members[slot].state) != NEXUS_MEMBER_EMPTY;
+}
+
+/* A fresh nexus: every child an active member, generation 0. */
+void nexus_meta_init_members(struct nexus_dev *nx)
+{
+	struct nexus_child *c;
+	unsigned int i;
+
+	for (i = 0; (c = nexus_child_next(nx, &i)); i++) {
+		memcpy(nx->members[i].uuid, c->uuid, NEXUS_UUID_LEN);
+		nx->members[i].state = NEXUS_MEMBER_ACTIVE;
+	}
+}
+
+/* May creating nx on @c (given as request child @i) overwrite its label? */
+static int nexus_meta_check_one(struct nexus_dev *nx, struct nexus_child *c,
+				const struct nexus_create_args *args,
+				struct nexus_disk_label *l,
+				struct netlink_ext_ack *extack)
+{
+	const char *why = NULL;
+	int ret = nexus_label_read(c, l, &why);
+
+	if (ret == -ENODATA || (args->flags & NEXUS_F_FORCE))
+		return 0;
+	if (ret == -EBADMSG) {
+		nexus_extack_fmt(extack,
+				 "child %s carries a damaged nexus label (%s); force to overwrite it",
+				 c->path, why);
+		return -EEXIST;
+	}
+	if (ret) {
+		nexus_extack_fmt(extack, "child %s: cannot read its label (%d)",
+				 c->path, ret);
+		return ret;
+	}
+	/* Re-creating the same nexus on its own children is allowed. */
+	if (!strcmp(l->name, args->name) &&
+	    (!args->uuid || !memcmp(l->nexus_uuid, args->uuid, NEXUS_UUID_LEN)))
+		return 0;
+	nexus_extack_fmt(extack,
+			 "child %s carries the label of nexus %s (%pUb); assemble it, or force to overwrite",
+			 c->path, l->name, l->nexus_uuid);
+	return -EEXIST;
+}
+
+/**
+ * nexus_meta_check_foreign() - refuse children labelled for another nexus
+ * @nx: the nexus being created, its children open in slots 0..n-1
+ * @args: the request (NEXUS_F_FORCE skips the check)
+ * @extack: names the child
+ *
+ * Context: process, nexus_lock held.  Nothing is written.
+ */
+int nexus_meta_check_foreign(struct nexus_dev *nx,
+			     const struct nexus_create_args *args,
+			     struct netlink_ext_ack *extack)
+{
+	struct nexus_disk_label *l;
+	unsigned int i;
+	int ret = 0;
+
+	l = kmalloc(sizeof(*l), GFP_KERNEL);
+	if (!l)
+		return -ENOMEM;
+	for (i = 0; i < args->nr_children && !ret; i++) {
+		ret = nexus_meta_check_one(nx, nx->children[i], args, l, extack);
+		if (ret)
+			NL_SET_BAD_ATTR(extack, args->attrs[i]);
+	}
+	kfree(l);
+	return ret;
+}
+
+int nexus_meta_init(struct nexus_dev *nx)
+{
+	mutex_init(&nx->meta_mutex);
+	nx->label_page = alloc_page(GFP_KERNEL);
+	return nx->label_page ? 0 : -ENOMEM;
+}
+
+void nexus_meta_exit(struct nexus_dev *nx)
+{
+	if (nx->label_page)
+		__free_page(nx->label_page);
+	nx->label_page = NULL;
+}

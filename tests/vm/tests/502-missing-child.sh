@@ -1,0 +1,55 @@
+# A child missing at reboot: the nexus assembles DEGRADED from the other;
+# writes meanwhile are recorded in the bitmap, which keeps them (through a
+# grace period and a clean restart) while the child is away; when it comes
+# back at the next assembly, or by `nexus add`, only those regions are
+# copied.
+# VM: needs=nexus disks=2 disk_size=96M phases=3 timeout=300
+
+MC=$MAYASTOR_CLIENT
+nshow() { "$MC" -o json nexus show nx0 | jq -r "$1"; }
+rb_total() { "$MC" -o json nexus children nx0 | jq '[.[] | select(.rebuild != null) | .rebuild.total] | add // 0'; }
+insmod_nexus bitmap_grace_ms=500
+case $PHASE in
+1)
+	check "$MC" nexus create nx0 "$DISK1" "$DISK2"
+	check dd if=/dev/urandom of=/dev/nx0 bs=1M count=24 oflag=direct status=none
+	nshow .region_size >"$RESULTS/rs"
+	sleep 3	# the bits of those writes are cleared
+	check_eq "$(nshow .dirty_regions)" 0 "bitmap clear when idle"
+	check "$MC" nexus destroy nx0
+	;;
+2)
+	RS=$(cat "$RESULTS/rs")
+	check "$MC" nexus assemble nx0 "$DISK1"
+	check_eq "$(nshow .state)" degraded "DISK2 missing"
+	log "write 1 MiB in region 2 and 4 KiB in region 7"
+	check dd if=/dev/urandom of=/dev/nx0 bs=64k count=16 seek=$((2 * RS / 65536)) oflag=direct status=none
+	check dd if=/dev/urandom of=/dev/nx0 bs=4k count=1 seek=$((7 * RS / 4096 + 5)) oflag=direct status=none
+	sleep 3	# several sweeps: the bits stay while a member is away
+	check_eq "$(nshow .dirty_regions)" 2 "dirty regions kept for the missing child"
+	check "$MC" nexus destroy nx0
+	;;
+3)
+	RS=$(cat "$RESULTS/rs")
+	log "both back: only the 2 regions written meanwhile are copied"
+	check "$MC" nexus assemble nx0 "$DISK2" "$DISK1"
+	check wait_for '[ "$(nshow .state)" = online ]' 60
+	"$MC" nexus children nx0
+	check_eq "$(rb_total)" $((2 * RS)) "bytes copied to the returning child"
+	size=$(nshow .size)
+	check cmp -n "$size" "$DISK1" "$DISK2"
+	check wait_for '[ "$(nshow .dirty_regions)" = 0 ]' 20
+	check "$MC" nexus destroy nx0
+
+	log "missing again, then back by nexus add"
+	check "$MC" nexus assemble nx0 "$DISK1"
+	check dd if=/dev/urandom of=/dev/nx0 bs=64k count=1 seek=$((4 * RS / 65536)) oflag=direct status=none
+	check "$MC" nexus add nx0 "$DISK2"
+	check wait_for '[ "$(nshow .state)" = online ]' 60
+	check_eq "$(rb_total)" $((1 * RS)) "bytes copied after nexus add"
+	check cmp -n "$size" "$DISK1" "$DISK2"
+	check "$MC" nexus destroy nx0
+	;;
+esac
+check rmmod nexus
+finish
