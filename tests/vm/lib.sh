@@ -156,6 +156,16 @@ scratch_fs() {
 	mount "$SCRATCH_DEV" "$mnt"
 }
 
+# fails_with STDERR ARGS...: mayastor-client ARGS exits 1 with exactly STDERR
+# on stderr (a check: counts a failure and goes on).
+fails_with() {
+	local want=$1 rc=0
+	shift
+	"$MAYASTOR_CLIENT" "$@" >/var/tmp/fw.out 2>/var/tmp/fw.err || rc=$?
+	check_eq "$rc" 1 "exit status of: $*"
+	check_eq "$(cat /var/tmp/fw.err)" "$want" "stderr of: $*"
+}
+
 # --- device-mapper fault injection --------------------------------------------
 
 _dm_create() {

@@ -9,14 +9,6 @@
 
 MC=$MAYASTOR_CLIENT
 mc() { "$MC" "$@"; }
-# fails_with STDERR ARGS...: mayastor-client ARGS exits 1 with exactly STDERR.
-fails_with() {
-	local want=$1 rc=0
-	shift
-	"$MC" "$@" >/var/tmp/fw.out 2>/var/tmp/fw.err || rc=$?
-	check_eq "$rc" 1 "exit status of: $*"
-	check_eq "$(cat /var/tmp/fw.err)" "$want" "stderr of: $*"
-}
 MiB=$((1 << 20))
 out=/var/tmp/out
 # same FILE DEV [BYTES]: DEV starts with FILE (DEV's page cache dropped

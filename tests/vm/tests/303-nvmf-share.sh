@@ -11,14 +11,6 @@
 
 MC=$MAYASTOR_CLIENT
 mc() { "$MC" "$@"; }
-# fails_with STDERR ARGS...: mayastor-client ARGS exits 1 with exactly STDERR.
-fails_with() {
-	local want=$1 rc=0
-	shift
-	"$MC" "$@" >/var/tmp/fw.out 2>/var/tmp/fw.err || rc=$?
-	check_eq "$rc" 1 "exit status of: $*"
-	check_eq "$(cat /var/tmp/fw.err)" "$want" "stderr of: $*"
-}
 NVMET=/sys/kernel/config/nvmet
 out=/var/tmp/out
 HOST1=nqn.2014-08.org.nvmexpress:uuid:11111111-2222-4333-8444-555555555555

@@ -10,14 +10,6 @@
 
 MC=$MAYASTOR_CLIENT
 mc() { "$MC" "$@"; }
-# fails_with STDERR ARGS...: mayastor-client ARGS exits 1 with exactly STDERR.
-fails_with() {
-	local want=$1 rc=0
-	shift
-	"$MC" "$@" >/var/tmp/fw.out 2>/var/tmp/fw.err || rc=$?
-	check_eq "$rc" 1 "exit status of: $*"
-	check_eq "$(cat /var/tmp/fw.err)" "$want" "stderr of: $*"
-}
 MiB=$((1 << 20))
 rj() { mc replica list -o json | jq -r --arg n "$1" ".[] | select(.name == \$n) | $2"; }
 pj() { mc pool list rp -o json | jq -r ".[0] | $1"; }
