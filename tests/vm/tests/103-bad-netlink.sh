@@ -75,6 +75,8 @@ expect EINVAL 'cannot be changed' NEXUS_SET NAME=str:nx0 UUID=bin:00112233445566
 # Python names errno 95 ENOTSUP, which is EOPNOTSUPP on Linux.
 expect ENOTSUP '' --cmd-raw 99
 exec 3</dev/nx0
+# The open fd is part of the state from here on (NEXUS_A_OPEN_COUNT 1).
+baseline=$(probe --dump NEXUS_GET)
 expect EBUSY 'is open' NEXUS_DESTROY NAME=str:nx0
 
 log "unprivileged callers may look but not change"
