@@ -96,7 +96,8 @@ check dd if=/var/tmp/B of=/dev/nx0 bs=1M oflag=direct status=none
 check same /var/tmp/B /dev/nx0
 check same /var/tmp/A /dev/sp/raw-n1
 check same /var/tmp/A /dev/sp/raw-n2
-check cmp /dev/sp/raw-n1 /dev/sp/raw-n2
+# The data region: past it each child holds its own label (uuid, slot).
+check cmp -n "$size" /dev/sp/raw-n1 /dev/sp/raw-n2
 check_eq "$(mc snapshot list -o json | jq -r '[.[] | "\(.name):\(.replica)"] | sort | join(",")')" \
 	"raw-n1:n1,raw-n2:n2" "nexus snapshots listed"
 
@@ -124,7 +125,7 @@ touch /var/tmp/stop
 wait $wpid
 check umount /var/tmp/mnt/nx
 # Frozen: no write was in flight, both children were snapshotted alike.
-check cmp /dev/sp/fs-n1 /dev/sp/fs-n2
+check cmp -n "$size" /dev/sp/fs-n1 /dev/sp/fs-n2
 check e2fsck -fn /dev/sp/fs-n1
 mkdir -p /var/tmp/mnt/snap
 check mount -o ro,noload /dev/sp/fs-n1 /var/tmp/mnt/snap
