@@ -225,9 +225,11 @@ static int put_nexus(struct agent_state *s, void *arg)
 	return 1;
 }
 
+/* ARG points to the name (a const char *). */
 static int drop_nexus(struct agent_state *s, void *arg)
 {
-	struct state_nexus *n = find_nexus(s, arg);
+	const char *const *name = arg;
+	struct state_nexus *n = find_nexus(s, *name);
 
 	if (!n)
 		return 0;
@@ -251,9 +253,11 @@ static int put_pool(struct agent_state *s, void *arg)
 	return 1;
 }
 
+/* ARG points to the name (a const char *). */
 static int drop_pool(struct agent_state *s, void *arg)
 {
-	struct state_pool *p = find_pool(s, arg);
+	const char *const *name = arg;
+	struct state_pool *p = find_pool(s, *name);
 
 	if (!p)
 		return 0;
@@ -318,7 +322,7 @@ int record_nexus(struct nexus_handle *h, const char *state_file,
 int forget_nexus(const char *state_file, const char *name, char *err,
 		 size_t errlen)
 {
-	return update_state(state_file, drop_nexus, (void *)name, err, errlen);
+	return update_state(state_file, drop_nexus, &name, err, errlen);
 }
 
 int record_pool(const char *state_file, const char *name, char *err,
@@ -340,7 +344,7 @@ int record_pool(const char *state_file, const char *name, char *err,
 int forget_pool(const char *state_file, const char *name, char *err,
 		size_t errlen)
 {
-	return update_state(state_file, drop_pool, (void *)name, err, errlen);
+	return update_state(state_file, drop_pool, &name, err, errlen);
 }
 
 int record_all(struct nexus_handle *h, const char *state_file, char *err,

@@ -14,6 +14,15 @@ usage: nlprobe.py [--dump] [--flags N] [--cmd-raw N] CMD [ATTR...]
          (NEXUS_CHILD_A_*), e.g. CHILDREN={CHILD={PATH=str:/dev/loop0}}.
 Prints "OK" (and one line per reply attribute) or "ERR <errno> <ENAME>
 <extack message>" and exits 0 on OK, 1 on ERR, 2 on usage errors.
+
+usage: nlprobe.py --batch FILE
+  Runs many requests that must fail in one process (each python start costs
+  seconds under TCG).  FILE holds one case per line, its fields separated by
+  \x1f: ENAME, a regular expression the extack message must match, then the
+  arguments of one request as above.  After each case the dump of all
+  nexuses and the list of block devices must be what they were before the
+  first.  Prints "FAIL <why>" per failed case, then "<N> cases, <M> failed",
+  and exits 1 if any failed.
 """
 import errno
 import os
@@ -163,20 +172,22 @@ def attrs_of(buf):
         off += (length + 3) & ~3
 
 
-def print_error(body, flags):
+def error_line(body, flags):
+    """The "ERR ..." line of an error reply, or None for an ACK."""
     err = struct.unpack_from("=i", body)[0]
     if err == 0:
-        return 0
+        return None
     msg = ""
     if flags & NLM_F_ACK_TLVS:
         for atype, val in attrs_of(body[4 + 16:]):
             if atype == NLMSGERR_ATTR_MSG:
                 msg = val.rstrip(b"\0").decode()
-    print("ERR %d %s %s" % (err, errno.errorcode.get(-err, "?"), msg))
-    return 1
+    return "ERR %d %s %s" % (err, errno.errorcode.get(-err, "?"), msg)
 
 
-def main(argv):
+def request(probe, argv):
+    """Send the request ARGV (options, CMD, ATTR...); return (rc, lines)."""
+    argv = list(argv)
     flags, dump, raw_cmd = NLM_F_ACK, False, None
     while argv and argv[0].startswith("--"):
         opt = argv.pop(0)
@@ -187,33 +198,73 @@ def main(argv):
         elif opt == "--cmd-raw":
             raw_cmd = int(argv.pop(0), 0)
         else:
-            print(__doc__, file=sys.stderr)
-            return 2
+            return 2, []
     if not argv and raw_cmd is None:
-        print(__doc__, file=sys.stderr)
-        return 2
-    probe = Probe()
+        return 2, []
     cmd = raw_cmd if raw_cmd is not None else probe.cmds["NEXUS_CMD_" + argv.pop(0)]
     payload = b"".join(probe.encode(spec) for spec in argv)
-    fid = probe.family_id()
-    probe.send(fid, cmd, flags | (NLM_F_DUMP if dump else 0), payload)
+    probe.send(probe.fid, cmd, flags | (NLM_F_DUMP if dump else 0), payload)
     names = {v: k for k, v in probe.attrs.items()}
+    lines = []
     for mtype, mflags, body in probe.replies():
         if mtype == NLMSG_ERROR:
-            rc = print_error(body, mflags)
-            if rc or not dump:
-                if not rc:
-                    print("OK")
-                return rc
+            err = error_line(body, mflags)
+            if err or not dump:
+                return (1, lines + [err]) if err else (0, lines + ["OK"])
         elif mtype == NLMSG_DONE:
-            print("OK")
-            return 0
+            return 0, lines + ["OK"]
         else:
             for atype, val in attrs_of(body[4:]):
-                print("%s %s" % (names.get(atype, atype), val.hex()))
+                lines.append("%s %s" % (names.get(atype, atype), val.hex()))
             if not dump and not flags & NLM_F_ACK:
-                print("OK")
-                return 0
+                return 0, lines + ["OK"]
+
+
+def state(probe):
+    """What a refused request must leave as it was."""
+    return request(probe, ["--dump", "NEXUS_GET"])[1], sorted(os.listdir("/sys/class/block"))
+
+
+def batch(path):
+    probe = Probe()
+    probe.fid = probe.family_id()
+    baseline = state(probe)
+    n = failed = 0
+    with open(path) as cases:
+        for line in cases:
+            want, msg, *argv = line.rstrip("\n").split("\x1f")
+            n += 1
+            rc, lines = request(probe, argv)
+            out = lines[-1] if lines else ""
+            why = None
+            if rc != 1:
+                why = "rc %d, wanted ERR %s: %s" % (rc, want, " | ".join(lines))
+            elif out.split(" ")[2:3] != [want]:
+                why = "wanted %s, got: %s" % (want, out)
+            elif not re.search(msg, out):
+                why = "message '%s' does not match /%s/" % (out, msg)
+            elif state(probe) != baseline:
+                why = "changed the nexus dump or the block devices"
+                baseline = state(probe)
+            if why:
+                failed += 1
+                print("FAIL %s: %s" % (" ".join(argv), why))
+    print("%d cases, %d failed" % (n, failed))
+    return 1 if failed else 0
+
+
+def main(argv):
+    if argv[:1] == ["--batch"] and len(argv) == 2:
+        return batch(argv[1])
+    probe = Probe()
+    probe.fid = probe.family_id()
+    rc, lines = request(probe, argv)
+    if rc == 2:
+        print(__doc__, file=sys.stderr)
+        return 2
+    for line in lines:
+        print(line)
+    return rc
 
 
 if __name__ == "__main__":
