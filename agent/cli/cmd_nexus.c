@@ -34,6 +34,28 @@ static int check_children(struct cli_ctx *ctx, char **children, int n)
 	return 0;
 }
 
+/*
+ * The same file or device under two spellings (a path and its URI, a loop
+ * device and its file): two loop devices on one file would make a nexus
+ * that mirrors onto itself.
+ */
+static int check_same_storage(struct cli_ctx *ctx, char **children, int n)
+{
+	struct child_identity id[NEXUS_MAX_CHILDREN];
+	bool known[NEXUS_MAX_CHILDREN];
+
+	for (int i = 0; i < n; i++) {
+		known[i] = child_identity_of(children[i], &id[i]) == 0;
+		for (int j = 0; known[i] && j < i; j++)
+			if (known[j] && child_identity_eq(&id[i], &id[j]))
+				return cli_error(ctx, "child '%s' given twice: it is "
+						 "the same %s as '%s'", children[i],
+						 id[i].file ? "file" : "device",
+						 children[j]);
+	}
+	return 0;
+}
+
 /* Everything but the children's paths, which need resolving first. */
 static int fill_request(struct cli_ctx *ctx, const struct create_args *a,
 			struct nexus_create_req *req)
@@ -167,6 +189,8 @@ static int nexus_create_cmd(struct cli_ctx *ctx, int argc, char **argv)
 	int rc;
 
 	rc = parse_create(ctx, argc, argv, &args, &a);
+	if (!rc)
+		rc = check_same_storage(ctx, a.children, a.n_children);
 	if (!rc)
 		rc = fill_request(ctx, &a, &req);
 	if (!rc)

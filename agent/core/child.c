@@ -74,6 +74,12 @@ static int resolve_file(const char *path, const struct child_uri *uri,
 			snprintf(err, errlen, "no loop device is attached to %s", real);
 		return rc;
 	}
+	if (loop_find_busy(real, out->path, sizeof(out->path))) {
+		snprintf(err, errlen, "in use: %s is attached to %s, which is "
+			 "open exclusively (a nexus child, a mount?)", real, out->path);
+		out->path[0] = '\0';
+		return -EBUSY;
+	}
 	rc = loop_attach(real, blk_size_of(uri), &out->loop, err, errlen);
 	if (!rc)
 		snprintf(out->path, sizeof(out->path), "%s", out->loop.device);
@@ -151,4 +157,51 @@ int child_resolve(const char *text, enum child_mode mode,
 void child_target_release(struct child_target *target)
 {
 	loop_release(&target->loop);
+}
+
+/* A loop device stands for its backing file. */
+static void identity_of_stat(const char *path, const struct stat *st,
+			     struct child_identity *id)
+{
+	char file[PATH_MAX];
+	struct stat fst;
+	uint32_t bs;
+
+	if (S_ISBLK(st->st_mode) &&
+	    loop_backing_file(path, file, sizeof(file), &bs) == 0 &&
+	    stat(file, &fst) == 0 && S_ISREG(fst.st_mode))
+		st = &fst;
+	id->file = S_ISREG(st->st_mode);
+	id->dev = id->file ? st->st_dev : st->st_rdev;
+	id->ino = id->file ? st->st_ino : 0;
+}
+
+int child_identity_of(const char *text, struct child_identity *id)
+{
+	struct child_uri uri;
+	struct stat st;
+
+	if (child_uri_parse(text, &uri))
+		return -EINVAL;
+	switch (uri.scheme) {
+	case CHILD_SCHEME_PATH:
+	case CHILD_SCHEME_AIO:
+	case CHILD_SCHEME_FILE:
+	case CHILD_SCHEME_BDEV:
+		break;
+	default:
+		return -ENOENT;
+	}
+	if (stat(uri.path, &st) < 0)
+		return -errno;
+	if (!S_ISBLK(st.st_mode) && !S_ISREG(st.st_mode))
+		return -ENOENT;
+	identity_of_stat(uri.path, &st, id);
+	return 0;
+}
+
+bool child_identity_eq(const struct child_identity *a,
+		       const struct child_identity *b)
+{
+	return a->file == b->file && a->dev == b->dev && a->ino == b->ino;
 }

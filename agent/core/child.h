@@ -6,6 +6,8 @@
 #ifndef AGENT_CHILD_H
 #define AGENT_CHILD_H
 
+#include <sys/types.h>
+
 #include <libnexus.h>
 #include "loop.h"
 #include "uri.h"
@@ -46,5 +48,21 @@ int child_resolve(const char *text, enum child_mode mode,
 
 /* Releases the agent's hold of an attached loop device (if any). */
 void child_target_release(struct child_target *target);
+
+/*
+ * The storage a local child names, however it is spelled: a regular file
+ * (device and inode; a loop device counts as its backing file) or a block
+ * device (its number).  -ENOENT for remote schemes and for paths that are
+ * neither (child_resolve explains those), another -errno if stat fails.
+ */
+struct child_identity {
+	bool file;
+	dev_t dev;
+	ino_t ino;
+};
+
+int child_identity_of(const char *text, struct child_identity *id);
+bool child_identity_eq(const struct child_identity *a,
+		       const struct child_identity *b);
 
 #endif /* AGENT_CHILD_H */

@@ -192,3 +192,37 @@ int loop_find_backing(const char *file, char *device, size_t size)
 	closedir(dir);
 	return rc;
 }
+
+/* An O_EXCL open of a block device fails with EBUSY while it is claimed. */
+static bool claimed(const char *name)
+{
+	char path[300];
+	int fd;
+
+	snprintf(path, sizeof(path), "/dev/%s", name);
+	fd = open(path, O_RDONLY | O_EXCL | O_CLOEXEC);
+	if (fd >= 0) {
+		close(fd);
+		return false;
+	}
+	return errno == EBUSY;
+}
+
+int loop_find_busy(const char *file, char *device, size_t size)
+{
+	DIR *dir = opendir("/sys/block");
+	struct dirent *de;
+	int found = 0;
+
+	if (!dir)
+		return 0;
+	while (!found && (de = readdir(dir))) {
+		if (strncmp(de->d_name, "loop", 4) != 0 ||
+		    !backing_file_is(de->d_name, file) || !claimed(de->d_name))
+			continue;
+		snprintf(device, size, "/dev/%s", de->d_name);
+		found = 1;
+	}
+	closedir(dir);
+	return found;
+}

@@ -44,4 +44,12 @@ int loop_find_backing(const char *file, char *device, size_t size);
 int loop_backing_file(const char *device, char *file, size_t size,
 		      uint32_t *block_size);
 
+/*
+ * A loop device backed by file (canonical path) that someone holds
+ * exclusively (a nexus, a mount, md, dm): writes through a second loop
+ * device would go behind that user's back.  Returns 1 and its name in
+ * device, 0 if there is none.
+ */
+int loop_find_busy(const char *file, char *device, size_t size);
+
 #endif /* AGENT_LOOP_H */
