@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "cli.h"
@@ -114,6 +115,28 @@ static void create_arguments(void **state)
 		"mayastor-client: nexus create: option --size needs a value");
 	refused("nexus create nx0 --sz 10 /dev/loop0",
 		"mayastor-client: nexus create: unknown option '--sz'");
+}
+
+/* The same file under two spellings is refused before anything is attached. */
+static void same_file_twice(void **state)
+{
+	char dir[] = "/tmp/test_cli.XXXXXX", file[64], line[300];
+	FILE *f;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(file, sizeof(file), "%s/a.img", dir);
+	f = fopen(file, "w");
+	assert_non_null(f);
+	fclose(f);
+	snprintf(line, sizeof(line), "nexus create nx0 %s aio://%s", file, file);
+	refused(line, "mayastor-client: nexus create nx0: child 'aio://");
+	snprintf(line, sizeof(line), "nexus create nx0 %s %s/./a.img", file, dir);
+	refused(line, "mayastor-client: nexus create nx0: child '/tmp/test_cli.");
+	snprintf(line, sizeof(line), "nexus create nx0 file://%s %s", file, file);
+	refused(line, "mayastor-client: nexus create nx0: child '/tmp/test_cli.");
+	assert_int_equal(unlink(file), 0);
+	assert_int_equal(rmdir(dir), 0);
 }
 
 static void too_many_children(void **state)
@@ -232,6 +255,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(create_arguments),
+		cmocka_unit_test(same_file_twice),
 		cmocka_unit_test(too_many_children),
 		cmocka_unit_test(other_nexus_commands),
 		cmocka_unit_test(child_and_rebuild_commands),
