@@ -111,6 +111,13 @@ static int resolve_local(const struct child_uri *uri, enum child_mode mode,
 	return -EINVAL;
 }
 
+/* A path on this machine: a file or a block device. */
+static bool scheme_is_local(enum child_scheme scheme)
+{
+	return scheme == CHILD_SCHEME_PATH || scheme == CHILD_SCHEME_AIO ||
+	       scheme == CHILD_SCHEME_FILE || scheme == CHILD_SCHEME_BDEV;
+}
+
 static child_resolve_fn hook_for(const struct child_resolvers *hooks,
 				 enum child_scheme scheme)
 {
@@ -138,20 +145,14 @@ int child_resolve(const char *text, enum child_mode mode,
 		snprintf(err, errlen, "%s", why);
 		return -EINVAL;
 	}
-	switch (uri.scheme) {
-	case CHILD_SCHEME_PATH:
-	case CHILD_SCHEME_AIO:
-	case CHILD_SCHEME_FILE:
-	case CHILD_SCHEME_BDEV:
+	if (scheme_is_local(uri.scheme))
 		return resolve_local(&uri, mode, out, err, errlen);
-	default:
-		hook = hook_for(hooks, uri.scheme);
-		if (hook)
-			return hook(&uri, mode, out, err, errlen);
-		snprintf(err, errlen, "%s children are not supported yet",
-			 child_scheme_str(uri.scheme));
-		return -EOPNOTSUPP;
-	}
+	hook = hook_for(hooks, uri.scheme);
+	if (hook)
+		return hook(&uri, mode, out, err, errlen);
+	snprintf(err, errlen, "%s children are not supported yet",
+		 child_scheme_str(uri.scheme));
+	return -EOPNOTSUPP;
 }
 
 void child_target_release(struct child_target *target)
@@ -183,15 +184,8 @@ int child_identity_of(const char *text, struct child_identity *id)
 
 	if (child_uri_parse(text, &uri))
 		return -EINVAL;
-	switch (uri.scheme) {
-	case CHILD_SCHEME_PATH:
-	case CHILD_SCHEME_AIO:
-	case CHILD_SCHEME_FILE:
-	case CHILD_SCHEME_BDEV:
-		break;
-	default:
+	if (!scheme_is_local(uri.scheme))
 		return -ENOENT;
-	}
 	if (stat(uri.path, &st) < 0)
 		return -errno;
 	if (!S_ISBLK(st.st_mode) && !S_ISREG(st.st_mode))
