@@ -279,6 +279,8 @@ void nexus_extack_fmt(struct netlink_ext_ack *extack, const char *fmt, ...)
 	__printf(2, 3);
 bool nexus_member_slot_taken(struct nexus_dev *nx, unsigned int slot);
 void nexus_meta_forget(struct nexus_dev *nx, unsigned int slot);
+int nexus_meta_forget_missing(struct nexus_dev *nx, const u8 *uuid,
+			      struct netlink_ext_ack *extack);
 
 /* nexus_assemble.c */
 int nexus_assemble(struct nexus_dev *nx, const struct nexus_create_args *args,

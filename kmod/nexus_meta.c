@@ -421,6 +421,48 @@ void nexus_meta_forget(struct nexus_dev *nx, unsigned int slot)
 	nexus_meta_update(nx);
 }
 
+/**
+ * nexus_meta_forget_missing() - drop a member that is away for good
+ * @nx: the nexus
+ * @uuid: the member's child UUID
+ * @extack: where to say why not
+ *
+ * Its slot is emptied on the labels, so the nexus no longer waits for it
+ * (no longer DEGRADED on its account, bitmap bits may clear again), and
+ * its device, should it return, is refused as a removed member.
+ *
+ * Context: process, nexus_lock held.
+ */
+int nexus_meta_forget_missing(struct nexus_dev *nx, const u8 *uuid,
+			      struct netlink_ext_ack *extack)
+{
+	struct nexus_child *c;
+	unsigned int i;
+
+	lockdep_assert_held(&nexus_lock);
+	for (i = 0; (c = nexus_child_next(nx, &i)); i++) {
+		if (!memcmp(c->uuid, uuid, NEXUS_UUID_LEN)) {
+			nexus_extack_fmt(extack,
+					 "child %s has that UUID: remove it by its path",
+					 c->path);
+			return -EBUSY;
+		}
+	}
+	for (i = 0; i < NEXUS_MAX_CHILDREN; i++)
+		if (nexus_member_slot_taken(nx, i) &&
+		    !memcmp(nx->members[i].uuid, uuid, NEXUS_UUID_LEN))
+			break;
+	if (i == NEXUS_MAX_CHILDREN) {
+		NL_SET_ERR_MSG_MOD(extack, "no missing member with that UUID");
+		return -ENOENT;
+	}
+	pr_info("%s: missing member %pUb (slot %u) forgotten\n", nx->name,
+		uuid, i);
+	nexus_meta_forget(nx, i);
+	nexus_update_state(nx);
+	return 0;
+}
+
 /* Is @slot held by a member that is away (missing or faulted)? */
 bool nexus_member_slot_taken(struct nexus_dev *nx, unsigned int slot)
 {

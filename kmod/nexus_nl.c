@@ -91,6 +91,44 @@ static int nexus_nl_fill_children(struct sk_buff *skb, struct nexus_dev *nx)
 	return 0;
 }
 
+/*
+ * The members that are away: slot, UUID and generation from the labels.
+ * Read without meta_mutex, which a label write holds across its IO: a
+ * dump must answer even while a child hangs.  The entries of slots
+ * without a child only change under nexus_lock, which the caller holds.
+ */
+static int nexus_nl_fill_missing(struct sk_buff *skb, struct nexus_dev *nx)
+{
+	struct nlattr *nest, *one;
+	unsigned int i;
+	int ret = 0;
+
+	nest = nla_nest_start(skb, NEXUS_A_MISSING);
+	if (!nest)
+		return -EMSGSIZE;
+	for (i = 0; i < NEXUS_MAX_CHILDREN && !ret; i++) {
+		struct nexus_member *m = &nx->members[i];
+
+		if (!nexus_member_slot_taken(nx, i))
+			continue;
+		one = nla_nest_start(skb, NEXUS_A_CHILD);
+		if (!one || nla_put_u32(skb, NEXUS_CHILD_A_SLOT, i) ||
+		    nla_put_u32(skb, NEXUS_CHILD_A_STATE, NEXUS_CHILD_MISSING) ||
+		    nla_put(skb, NEXUS_CHILD_A_UUID, NEXUS_UUID_LEN, m->uuid) ||
+		    nexus_nl_put_u64(skb, NEXUS_CHILD_A_GENERATION, m->generation,
+				     NEXUS_CHILD_A_PAD))
+			ret = -EMSGSIZE;
+		else
+			nla_nest_end(skb, one);
+	}
+	if (ret) {
+		nla_nest_cancel(skb, nest);
+		return ret;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
 /* Identity and state of @nx; also the head of every event. */
 static int nexus_nl_fill_identity(struct sk_buff *skb, struct nexus_dev *nx)
 {
@@ -128,7 +166,7 @@ int nexus_nl_fill_nexus(struct sk_buff *skb, struct nexus_dev *nx)
 	    nla_put_u32(skb, NEXUS_A_OPEN_COUNT, atomic_read(&nx->open_count)) ||
 	    nla_put_u32(skb, NEXUS_A_REGION_SIZE, nx->region_size) ||
 	    nla_put_u32(skb, NEXUS_A_REBUILD_RATE, READ_ONCE(nx->rebuild_rate)) ||
-	    nexus_nl_fill_meta(skb, nx))
+	    nexus_nl_fill_meta(skb, nx) || nexus_nl_fill_missing(skb, nx))
 		return -EMSGSIZE;
 	return nexus_nl_fill_children(skb, nx);
 }
@@ -194,6 +232,12 @@ static int nexus_nl_parse_child_path(struct nlattr *nest, const char **path,
 			       extack);
 	if (ret)
 		return ret;
+	if (tb[NEXUS_CHILD_A_UUID]) {
+		NL_SET_BAD_ATTR(extack, tb[NEXUS_CHILD_A_UUID]);
+		NL_SET_ERR_MSG_MOD(extack,
+				   "a child UUID names a missing member, for child remove only");
+		return -EINVAL;
+	}
 	if (!tb[NEXUS_CHILD_A_PATH] || !nla_len(tb[NEXUS_CHILD_A_PATH]) ||
 	    !*(char *)nla_data(tb[NEXUS_CHILD_A_PATH])) {
 		NL_SET_BAD_ATTR(extack, nest);
@@ -443,8 +487,33 @@ int nexus_nl_child_add_doit(struct sk_buff *skb, struct genl_info *info)
 	return ret;
 }
 
+/* CHILD_REMOVE naming a missing member by UUID (no PATH): forget it. */
+static int nexus_nl_forget_missing(struct genl_info *info, const u8 *uuid)
+{
+	struct nexus_dev *nx;
+	int ret;
+
+	mutex_lock(&nexus_lock);
+	nx = nexus_nl_lookup(info);
+	ret = IS_ERR(nx) ? PTR_ERR(nx) :
+	      nexus_meta_forget_missing(nx, uuid, info->extack);
+	mutex_unlock(&nexus_lock);
+	return ret;
+}
+
 int nexus_nl_child_remove_doit(struct sk_buff *skb, struct genl_info *info)
 {
+	struct nlattr *tb[NEXUS_CHILD_A_MAX + 1];
+	int ret;
+
+	if (GENL_REQ_ATTR_CHECK(info, NEXUS_A_CHILD))
+		return -EINVAL;
+	ret = nla_parse_nested(tb, NEXUS_CHILD_A_MAX, info->attrs[NEXUS_A_CHILD],
+			       nexus_child_policy, info->extack);
+	if (ret)
+		return ret;
+	if (tb[NEXUS_CHILD_A_UUID] && !tb[NEXUS_CHILD_A_PATH])
+		return nexus_nl_forget_missing(info, nla_data(tb[NEXUS_CHILD_A_UUID]));
 	return nexus_nl_child_do(info, nexus_child_remove);
 }
 

@@ -11,6 +11,8 @@
 
 const struct nla_policy nexus_child_policy[NEXUS_CHILD_A_MAX + 1] = {
 	[NEXUS_CHILD_A_PATH] = { .type = NLA_NUL_STRING, .len = NEXUS_PATH_MAX },
+	/* Only CHILD_REMOVE of a missing member; refused elsewhere. */
+	[NEXUS_CHILD_A_UUID] = NLA_POLICY_EXACT_LEN(NEXUS_UUID_LEN),
 };
 
 /* Not const: NLA_POLICY_FULL_RANGE() takes a plain pointer in 6.1. */

@@ -2,6 +2,7 @@
 /* mayastor-client nexus ...: create, destroy, inspect and change nexuses. */
 #include <errno.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "size.h"
@@ -300,17 +301,74 @@ static int nexus_add_cmd(struct cli_ctx *ctx, int argc, char **argv)
 	return rc;
 }
 
+/* Forgets one missing member and says so. */
+static int forget_one(struct cli_ctx *ctx, const char *name,
+		      const struct nexus_uuid *uuid)
+{
+	char text[NEXUS_UUID_STRLEN + 1];
+	int err = nexus_forget_missing(ctx->h, name, uuid);
+
+	if (err)
+		return cli_nexus_error(ctx, err, NULL);
+	nexus_uuid_format(uuid, text);
+	if (ctx->format == OUTPUT_JSON)
+		return cli_report(ctx, "forgot", name, text, NULL);
+	fprintf(ctx->out, "forgot missing member %s of nexus %s\n", text, name);
+	return 0;
+}
+
+/* Forgets one missing member, or (uuid NULL) every one. */
+static int forget_missing(struct cli_ctx *ctx, const char *name,
+			  const struct nexus_uuid *uuid)
+{
+	struct nexus_info info;
+	int rc = 0, forgot = 0, err;
+
+	if (!uuid) {
+		err = nexus_get(ctx->h, name, &info);
+		if (err)
+			return cli_nexus_error(ctx, err, NULL);
+		for (size_t i = 0; !rc && i < info.n_children; i++) {
+			if (info.children[i].state != NEXUS_CHILD_MISSING)
+				continue;
+			rc = forget_one(ctx, name, &info.children[i].uuid);
+			forgot++;
+		}
+		nexus_info_free(&info);
+		if (!forgot)
+			return cli_error(ctx, "nexus %s has no missing member", name);
+	} else {
+		rc = forget_one(ctx, name, uuid);
+	}
+	cli_record_nexus(ctx, name);
+	return rc ? rc : cli_output_done(ctx, 0);
+}
+
+/* "missing", or a member UUID that names no file here. */
+static bool names_missing_member(const char *child, struct nexus_uuid *uuid,
+				 bool *all)
+{
+	*all = strcmp(child, "missing") == 0;
+	if (*all)
+		return true;
+	return nexus_uuid_parse(child, uuid) == 0 && access(child, F_OK) != 0;
+}
+
 static int nexus_remove_cmd(struct cli_ctx *ctx, int argc, char **argv)
 {
-	bool force = false;
+	bool force = false, all;
 	const struct cli_option opts[] = { { .name = "force", .flag = &force }, { 0 } };
+	struct nexus_uuid uuid;
 	struct child_target t;
 	const char *name, *child;
 	char label[600];
 	int err;
 
-	if (cli_parse_name_child(ctx, argc, argv, opts, &name, &child) ||
-	    cli_find_child(ctx, child, &t) || cli_connect(ctx))
+	if (cli_parse_name_child(ctx, argc, argv, opts, &name, &child))
+		return 1;
+	if (names_missing_member(child, &uuid, &all))
+		return cli_connect(ctx) ? 1 : forget_missing(ctx, name, all ? NULL : &uuid);
+	if (cli_find_child(ctx, child, &t) || cli_connect(ctx))
 		return 1;
 	err = nexus_child_remove(ctx->h, name, t.path, force ? NEXUS_F_FORCE : 0);
 	if (err)
@@ -410,10 +468,15 @@ static const struct cli_command nexus_commands[] = {
 	  "  --force       overwrite the label of another nexus on CHILD.\n\n"
 	  "A former member of NAME (missing at assembly) takes its place back\n"
 	  "and only the regions written meanwhile are copied.\n\n" CLI_CHILD_HELP },
-	{ "remove", nexus_remove_cmd, "NAME CHILD [--force]",
-	  "Remove CHILD from nexus NAME",
+	{ "remove", nexus_remove_cmd, "NAME CHILD|UUID|missing [--force]",
+	  "Remove CHILD from nexus NAME, or forget a missing member",
 	  "Options:\n"
-	  "  --force   remove even the last healthy child.\n\n" CLI_CHILD_HELP },
+	  "  --force   remove even the last healthy child.\n\n"
+	  "A member missing at assembly (state 'missing' in 'nexus children')\n"
+	  "keeps the nexus degraded until it returns.  If it never will, forget\n"
+	  "it by its UUID (see 'nexus children -o json'), or every missing\n"
+	  "member with the word 'missing'; its device is then refused at\n"
+	  "assembly as a removed member.\n\n" CLI_CHILD_HELP },
 	{ "set", nexus_set_cmd, "NAME --rebuild-rate MiB/s",
 	  "Change a property of nexus NAME",
 	  "Options:\n"

@@ -70,7 +70,11 @@ static int snapshot_children(struct cli_ctx *ctx, const struct nexus_info *n,
 	char err[ERR_MAX], snap[LVM_NAME_MAX * 2];
 
 	for (size_t i = 0; i < n->n_children; i++) {
-		const struct replica_info *r = child_replica(all, &n->children[i]);
+		const struct replica_info *r;
+
+		if (n->children[i].state == NEXUS_CHILD_MISSING)
+			continue;	/* no device to snapshot */
+		r = child_replica(all, &n->children[i]);
 
 		if (!r) {
 			fprintf(ctx->err, "note: child %s is not a local replica: no snapshot\n",

@@ -72,8 +72,12 @@ int record_nexus_entry(const struct nexus_info *info, struct state_nexus *out,
 	out->size = info->size;
 	out->region_size = info->region_size;
 	for (size_t i = 0; i < info->n_children && i < NEXUS_MAX_CHILDREN; i++) {
-		if (record_child_spec(info->children[i].path, out->children[i],
-				      sizeof(out->children[i]))) {
+		/* Missing members have no device; the old record keeps them. */
+		if (info->children[i].state == NEXUS_CHILD_MISSING)
+			continue;
+		if (record_child_spec(info->children[i].path,
+				      out->children[out->n_children],
+				      sizeof(out->children[0]))) {
 			snprintf(err, errlen, "child %s: name too long",
 				 info->children[i].path);
 			return -ENAMETOOLONG;

@@ -67,8 +67,23 @@ unsigned int restore_pools(const struct agent_state *s,
 struct restore_targets {
 	struct child_target t[NEXUS_MAX_CHILDREN];
 	const char *paths[NEXUS_MAX_CHILDREN];
-	size_t n;
+	size_t n;		/* resolved: t[0..n) */
+	size_t n_assembled;	/* paths[0..n_assembled): members still */
 };
+
+struct dropped_ctx {
+	const struct restore_log *log;
+	const char *name;
+};
+
+static void say_dropped(const char *device, void *arg)
+{
+	const struct dropped_ctx *d = arg;
+
+	say(d->log, RESTORE_WARNING,
+	    "nexus %s: child %s left out: no longer a member (removed)", d->name,
+	    device);
+}
 
 /* Resolves the children that can be found; the others are left out. */
 static void resolve_children(const struct state_nexus *n,
@@ -114,13 +129,15 @@ static int restore_nexus(struct nexus_handle *h, const struct state_nexus *n,
 		    n->name, n->n_children);
 		return -ENODEV;
 	}
-	rc = assemble_devices(h, n->name, rt.paths, rt.n, 0);
+	rt.n_assembled = assemble_drop_removed(rt.paths, rt.n, say_dropped,
+					       &(struct dropped_ctx){ log, n->name });
+	rc = assemble_devices(h, n->name, rt.paths, rt.n_assembled, 0);
 	if (rc)
 		say(log, RESTORE_ERROR, "nexus %s: %s", n->name,
 		    nexus_last_error(h)[0] ? nexus_last_error(h) : strerror(-rc));
 	else
 		say(log, RESTORE_INFO, "nexus %s: restored with %zu of %zu children",
-		    n->name, rt.n, n->n_children);
+		    n->name, rt.n_assembled, n->n_children);
 	/* The nexus holds the loop devices now (or autoclear drops them). */
 	for (size_t i = 0; i < rt.n; i++)
 		child_target_release(&rt.t[i]);

@@ -144,6 +144,23 @@ int assemble_scan_add(struct assemble_scan *scan, const char *path,
 	return 0;
 }
 
+void assemble_group_drop_removed(struct assemble_group *g)
+{
+	size_t newest = 0, kept = 0;
+
+	for (size_t i = 1; i < g->n; i++)
+		if (g->members[i].label.generation > g->members[newest].label.generation)
+			newest = i;
+	for (size_t i = 0; i < g->n; i++) {
+		if (!label_has_member(&g->members[newest].label, &g->members[i].label))
+			continue;
+		if (kept != i)
+			g->members[kept] = g->members[i];
+		kept++;
+	}
+	g->n = kept;
+}
+
 static int scan_one(struct assemble_scan *scan, const char *sysfs_block,
 		    const char *dev_dir, const char *name)
 {
@@ -174,6 +191,8 @@ int assemble_scan_devices(const char *sysfs_block, const char *dev_dir,
 	while (!err && (e = readdir(d)))
 		err = scan_one(out, sysfs_block, dev_dir, e->d_name);
 	closedir(d);
+	for (size_t i = 0; !err && i < out->n; i++)
+		assemble_group_drop_removed(&out->groups[i]);
 	if (err)
 		assemble_scan_free(out);
 	return err;
@@ -200,6 +219,31 @@ int assemble_devices(struct nexus_handle *h, const char *name,
 		err = nexus_create(h, &req);
 	nexus_create_req_free(&req);
 	return err;
+}
+
+size_t assemble_drop_removed(const char **devices, size_t n,
+			     void (*dropped)(const char *device, void *arg),
+			     void *arg)
+{
+	struct label labels[NEXUS_MAX_CHILDREN];
+	bool have[NEXUS_MAX_CHILDREN];
+	size_t newest = n, kept = 0;
+	const char *why;
+
+	for (size_t i = 0; i < n && i < NEXUS_MAX_CHILDREN; i++) {
+		have[i] = assemble_read_label(devices[i], &labels[i], &why) == 0;
+		if (have[i] && (newest == n ||
+				labels[i].generation > labels[newest].generation))
+			newest = i;
+	}
+	for (size_t i = 0; i < n && i < NEXUS_MAX_CHILDREN; i++) {
+		if (newest == n || !have[i] ||
+		    label_has_member(&labels[newest], &labels[i]))
+			devices[kept++] = devices[i];
+		else if (dropped)
+			dropped(devices[i], arg);
+	}
+	return kept;
 }
 
 int assemble_group(struct nexus_handle *h, const struct assemble_group *group,

@@ -65,6 +65,25 @@ int assemble_scan_add(struct assemble_scan *scan, const char *path,
 int assemble_devices(struct nexus_handle *h, const char *name,
 		     const char *const *devices, size_t n, uint32_t flags);
 
+/*
+ * Drops from g the devices that g's newest label no longer lists as members
+ * (a removed child, a member forgotten while missing, come back).
+ * assemble_scan_devices() does it for every group.
+ */
+void assemble_group_drop_removed(struct assemble_group *g);
+
+/*
+ * Leaves out of devices (compacting it) those whose label the newest label
+ * among them no longer lists as a member: children removed, or members
+ * forgotten while missing, that have come back.  The kernel would refuse
+ * the whole assembly for one of them.  dropped (may be NULL) is told of
+ * each.  Devices without a readable label stay (the kernel says why).
+ * Returns the new count.
+ */
+size_t assemble_drop_removed(const char **devices, size_t n,
+			     void (*dropped)(const char *device, void *arg),
+			     void *arg);
+
 /* assemble_devices() for one group of a scan. */
 int assemble_group(struct nexus_handle *h, const struct assemble_group *group,
 		   uint32_t flags);

@@ -204,6 +204,14 @@ void label_encode(const struct label *l, uint64_t dev_bytes, void *buf)
 	memcpy(buf, &d, sizeof(d));
 }
 
+bool label_has_member(const struct label *l, const struct label *of)
+{
+	const struct label_member *m = &l->members[of->slot];
+
+	return of->slot < NEXUS_MAX_CHILDREN && m->state != NEXUS_MEMBER_EMPTY &&
+	       !memcmp(m->uuid, of->child_uuid, NEXUS_UUID_LEN);
+}
+
 bool label_trusts(const struct label *l, const uint8_t *uuid)
 {
 	for (int s = 0; s < NEXUS_MAX_CHILDREN; s++)

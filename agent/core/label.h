@@ -61,6 +61,9 @@ int label_pick(const void *md, uint64_t dev_bytes, struct label *out,
  */
 void label_encode(const struct label *l, uint64_t dev_bytes, void *buf);
 
+/* Does l's member table still hold the child that label of carries? */
+bool label_has_member(const struct label *l, const struct label *of);
+
 /* Is member uuid active in l's member table? */
 bool label_trusts(const struct label *l, const uint8_t *uuid);
 

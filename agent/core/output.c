@@ -82,7 +82,7 @@ json_object *child_to_json(const struct nexus_child_info *c)
 {
 	json_object *obj = json_object_new_object();
 
-	add(obj, "path", json_object_new_string(c->path));
+	add(obj, "path", c->path[0] ? json_object_new_string(c->path) : NULL);
 	add(obj, "slot", u64_or_null(c->slot, c->slot_present));
 	add(obj, "state", str_or_null(nexus_child_state_str(c->state), c->state_present));
 	add(obj, "reason", str_or_null(nexus_child_reason_str(c->reason), c->reason_present));

@@ -68,6 +68,7 @@ struct nexus_rebuild_info {
 	bool rate_present, source_present;
 };
 
+/* A child, or a missing member (state NEXUS_CHILD_MISSING, path ""). */
 struct nexus_child_info {
 	char path[NEXUS_PATH_MAX + 1];
 	uint32_t slot;
@@ -202,6 +203,12 @@ int nexus_child_add(struct nexus_handle *h, const char *name,
 		    const char *path, uint32_t flags);
 int nexus_child_remove(struct nexus_handle *h, const char *name,
 		       const char *path, uint32_t flags);
+/*
+ * Forgets a member that is missing (state NEXUS_CHILD_MISSING in
+ * nexus_info.children) for good: the nexus stops waiting for it.
+ */
+int nexus_forget_missing(struct nexus_handle *h, const char *name,
+			 const struct nexus_uuid *uuid);
 int nexus_child_fault(struct nexus_handle *h, const char *name, const char *path);
 int nexus_child_offline(struct nexus_handle *h, const char *name, const char *path);
 int nexus_child_online(struct nexus_handle *h, const char *name, const char *path);

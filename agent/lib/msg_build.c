@@ -185,6 +185,33 @@ int nexus_build_child_cmd(int family, uint8_t cmd, const char *name,
 	return finish(msg, fill_child_cmd(msg, name, path, flags), out);
 }
 
+static int fill_forget_missing(struct nl_msg *msg, const char *name,
+			       const struct nexus_uuid *uuid)
+{
+	struct nlattr *nest;
+	int err = put_name(msg, name);
+
+	if (err)
+		return err;
+	nest = nla_nest_start(msg, NEXUS_A_CHILD);
+	if (!nest)
+		return -EMSGSIZE;
+	PUT_OR_FAIL(nla_put(msg, NEXUS_CHILD_A_UUID, NEXUS_UUID_LEN, uuid->bytes));
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+int nexus_build_forget_missing(int family, const char *name,
+			       const struct nexus_uuid *uuid, struct nl_msg **out)
+{
+	struct nl_msg *msg;
+	int err = new_request(family, NEXUS_CMD_CHILD_REMOVE, 0, &msg);
+
+	if (err)
+		return err;
+	return finish(msg, fill_forget_missing(msg, name, uuid), out);
+}
+
 /* Does the nest nla (inside message nlh) cover byte offset? */
 static bool nest_covers(const struct nlmsghdr *nlh, const struct nlattr *nla,
 			uint32_t offset)

@@ -34,6 +34,7 @@ static struct nla_policy nexus_policy[NEXUS_A_MAX + 1] = {
 	[NEXUS_A_CLEAN] = { .type = NLA_U32 },
 	[NEXUS_A_BITMAP] = { .type = NLA_U32 },
 	[NEXUS_A_DIRTY_REGIONS] = { .type = NLA_U64 },
+	[NEXUS_A_MISSING] = { .type = NLA_NESTED },
 };
 
 static struct nla_policy child_policy[NEXUS_CHILD_A_MAX + 1] = {
@@ -98,7 +99,9 @@ static int parse_rebuild(struct nlattr *nest, struct nexus_rebuild_info *out)
 	return 0;
 }
 
-static int parse_child(struct nlattr *nest, struct nexus_child_info *out)
+/* A child has a path; a missing member (missing) has none. */
+static int parse_child(struct nlattr *nest, bool missing,
+		       struct nexus_child_info *out)
 {
 	struct nlattr *tb[NEXUS_CHILD_A_MAX + 1];
 	uint32_t state = 0, reason = 0;
@@ -106,8 +109,8 @@ static int parse_child(struct nlattr *nest, struct nexus_child_info *out)
 	memset(out, 0, sizeof(*out));
 	if (nla_parse_nested(tb, NEXUS_CHILD_A_MAX, nest, child_policy) < 0)
 		return -EPROTO;
-	if (!tb[NEXUS_CHILD_A_PATH] ||
-	    get_string(tb[NEXUS_CHILD_A_PATH], out->path, sizeof(out->path)))
+	if (!missing && (!tb[NEXUS_CHILD_A_PATH] ||
+			 get_string(tb[NEXUS_CHILD_A_PATH], out->path, sizeof(out->path))))
 		return -EPROTO;
 	GET_U32(tb, NEXUS_CHILD_A_SLOT, out->slot, out->slot_present);
 	GET_U32(tb, NEXUS_CHILD_A_STATE, state, out->state_present);
@@ -146,26 +149,42 @@ static size_t count_children(struct nlattr *children)
 	return n;
 }
 
-static int parse_children(struct nlattr *children, struct nexus_info *out)
+static int parse_child_list(struct nlattr *list, bool missing,
+			    struct nexus_info *out)
 {
-	size_t n = count_children(children);
 	struct nlattr *nla;
 	int rem, err;
+
+	if (!list)
+		return 0;
+	nla_for_each_nested(nla, list, rem) {
+		if (nla_type(nla) != NEXUS_A_CHILD)
+			continue;
+		err = parse_child(nla, missing, &out->children[out->n_children]);
+		if (err)
+			return err;
+		if (missing)	/* whatever the kernel says, it has no device */
+			out->children[out->n_children].state = NEXUS_CHILD_MISSING;
+		out->n_children++;
+	}
+	return 0;
+}
+
+/* The children, then the missing members (NEXUS_A_MISSING), in one array. */
+static int parse_children(struct nlattr *children, struct nlattr *missing,
+			  struct nexus_info *out)
+{
+	size_t n = (children ? count_children(children) : 0) +
+		   (missing ? count_children(missing) : 0);
+	int err;
 
 	if (n == 0)
 		return 0;
 	out->children = calloc(n, sizeof(*out->children));
 	if (!out->children)
 		return -ENOMEM;
-	nla_for_each_nested(nla, children, rem) {
-		if (nla_type(nla) != NEXUS_A_CHILD)
-			continue;
-		err = parse_child(nla, &out->children[out->n_children]);
-		if (err)
-			return err;
-		out->n_children++;
-	}
-	return 0;
+	err = parse_child_list(children, false, out);
+	return err ? err : parse_child_list(missing, true, out);
 }
 
 static int parse_top(const struct nlmsghdr *nlh, struct nlattr **tb)
@@ -212,7 +231,7 @@ static int fill_nexus(struct nlattr **tb, struct nexus_info *out)
 	GET_U32(tb, NEXUS_A_REGION_SIZE, out->region_size, out->region_size_present);
 	GET_U32(tb, NEXUS_A_REBUILD_RATE, out->rebuild_rate, out->rebuild_rate_present);
 	fill_meta(tb, out);
-	return tb[NEXUS_A_CHILDREN] ? parse_children(tb[NEXUS_A_CHILDREN], out) : 0;
+	return parse_children(tb[NEXUS_A_CHILDREN], tb[NEXUS_A_MISSING], out);
 }
 
 int nexus_parse_nexus(const struct nlmsghdr *nlh, struct nexus_info *out)
@@ -245,7 +264,7 @@ static int fill_event(struct nlattr **tb, struct nexus_event *out)
 	GET_U32(tb, NEXUS_A_STATE, state, out->state_present);
 	out->state = state;
 	if (tb[NEXUS_A_CHILD]) {
-		if (parse_child(tb[NEXUS_A_CHILD], &out->child))
+		if (parse_child(tb[NEXUS_A_CHILD], false, &out->child))
 			return -EPROTO;
 		out->child_present = true;
 	}

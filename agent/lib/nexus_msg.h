@@ -37,6 +37,10 @@ int nexus_build_set(int family, const char *name,
 int nexus_build_child_cmd(int family, uint8_t cmd, const char *name,
 			  const char *path, uint32_t flags, struct nl_msg **out);
 
+/* CHILD_REMOVE of a missing member: NAME, CHILD{UUID}. */
+int nexus_build_forget_missing(int family, const char *name,
+			       const struct nexus_uuid *uuid, struct nl_msg **out);
+
 /* Reply parsers: 0, or -EPROTO when the message is malformed. */
 int nexus_parse_nexus(const struct nlmsghdr *nlh, struct nexus_info *out);
 int nexus_parse_event(const struct nlmsghdr *nlh, struct nexus_event *out);

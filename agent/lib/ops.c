@@ -164,6 +164,18 @@ int nexus_child_remove(struct nexus_handle *h, const char *name,
 	return child_cmd(h, NEXUS_CMD_CHILD_REMOVE, name, path, flags);
 }
 
+int nexus_forget_missing(struct nexus_handle *h, const char *name,
+			 const struct nexus_uuid *uuid)
+{
+	struct nl_msg *msg = NULL;
+	int err = check_name(h, name);
+
+	if (err)
+		return err;
+	err = nexus_build_forget_missing(h->family, name, uuid, &msg);
+	return run(h, err, msg, NULL, NULL);
+}
+
 int nexus_child_fault(struct nexus_handle *h, const char *name, const char *path)
 {
 	return child_cmd(h, NEXUS_CMD_CHILD_FAULT, name, path, 0);

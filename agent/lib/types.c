@@ -34,6 +34,7 @@ const char *nexus_child_state_str(enum nexus_child_state state)
 		[NEXUS_CHILD_REBUILDING] = "rebuilding",
 		[NEXUS_CHILD_FAULTED] = "faulted",
 		[NEXUS_CHILD_OFFLINE] = "offline",
+		[NEXUS_CHILD_MISSING] = "missing",
 	};
 	return enum_name(names, ARRAY_SIZE(names), state);
 }

@@ -164,6 +164,31 @@ static void scan_groups_by_nexus(void **state)
 	assert_int_equal(scan.n, 0);
 }
 
+/* A removed member that came back is left out of its group. */
+static void scan_drops_removed_members(void **state)
+{
+	struct assemble_scan scan = { 0 };
+	struct label kept, removed;
+
+	(void)state;
+	/* slot 1 (uuid 02) at generation 9; slot 0 removed since then. */
+	fixture(&kept, 9);
+	memset(&kept.members[0], 0, sizeof(kept.members[0]));
+	/* The removed one: slot 0, uuid 01, stopped at generation 4. */
+	fixture(&removed, 4);
+	removed.slot = 0;
+	memset(removed.child_uuid, 0x01, NEXUS_UUID_LEN);
+	assert_true(label_has_member(&kept, &kept));
+	assert_false(label_has_member(&kept, &removed));
+	assert_true(label_has_member(&removed, &kept));
+	assert_int_equal(assemble_scan_add(&scan, "/dev/vdb", &removed), 0);
+	assert_int_equal(assemble_scan_add(&scan, "/dev/vdc", &kept), 0);
+	assemble_group_drop_removed(&scan.groups[0]);
+	assert_int_equal(scan.groups[0].n, 1);
+	assert_string_equal(scan.groups[0].members[0].path, "/dev/vdc");
+	assemble_scan_free(&scan);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -173,6 +198,7 @@ int main(void)
 		cmocka_unit_test(pick_newest_or_the_other),
 		cmocka_unit_test(truncated_device),
 		cmocka_unit_test(scan_groups_by_nexus),
+		cmocka_unit_test(scan_drops_removed_members),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -272,6 +272,60 @@ static void parse_nexus_reply(void **state)
 	nlmsg_free(msg);
 }
 
+/* Missing members come after the children, with no path. */
+static void parse_missing_members(void **state)
+{
+	struct nl_msg *msg = nexus_reply();
+	struct nlattr *missing, *m;
+	uint8_t uuid[NEXUS_UUID_LEN];
+	struct nexus_info info;
+	const struct nexus_child_info *c;
+
+	(void)state;
+	memset(uuid, 0x5a, sizeof(uuid));
+	missing = nla_nest_start(msg, NEXUS_A_MISSING);
+	m = nla_nest_start(msg, NEXUS_A_CHILD);
+	nla_put_u32(msg, NEXUS_CHILD_A_SLOT, 2);
+	nla_put_u32(msg, NEXUS_CHILD_A_STATE, NEXUS_CHILD_MISSING);
+	nla_put(msg, NEXUS_CHILD_A_UUID, NEXUS_UUID_LEN, uuid);
+	nla_put_u64(msg, NEXUS_CHILD_A_GENERATION, 3);
+	nla_nest_end(msg, m);
+	nla_nest_end(msg, missing);
+	assert_int_equal(nexus_parse_nexus(nlmsg_hdr(msg), &info), 0);
+	assert_int_equal(info.n_children, 3);
+	c = &info.children[2];
+	assert_string_equal(c->path, "");
+	assert_int_equal(c->state, NEXUS_CHILD_MISSING);
+	assert_string_equal(nexus_child_state_str(c->state), "missing");
+	assert_int_equal(c->slot, 2);
+	assert_true(c->uuid_present);
+	assert_memory_equal(c->uuid.bytes, uuid, NEXUS_UUID_LEN);
+	assert_int_equal(c->generation, 3);
+	assert_false(c->size_present);
+	nexus_info_free(&info);
+	nlmsg_free(msg);
+}
+
+static void build_forget_missing(void **state)
+{
+	struct nlattr *tb[NEXUS_A_MAX + 1], *ctb[NEXUS_CHILD_A_MAX + 1];
+	struct nexus_uuid uuid;
+	struct nl_msg *msg;
+
+	(void)state;
+	memset(uuid.bytes, 0x5a, sizeof(uuid.bytes));
+	assert_int_equal(nexus_build_forget_missing(FAMILY, "nx0", &uuid, &msg), 0);
+	assert_int_equal(cmd_of(msg), NEXUS_CMD_CHILD_REMOVE);
+	attrs_of(msg, tb);
+	assert_string_equal(nla_get_string(tb[NEXUS_A_NAME]), "nx0");
+	assert_null(tb[NEXUS_A_FLAGS]);
+	assert_int_equal(nla_parse_nested(ctb, NEXUS_CHILD_A_MAX, tb[NEXUS_A_CHILD], NULL), 0);
+	assert_null(ctb[NEXUS_CHILD_A_PATH]);
+	assert_int_equal(nla_len(ctb[NEXUS_CHILD_A_UUID]), NEXUS_UUID_LEN);
+	assert_memory_equal(nla_data(ctb[NEXUS_CHILD_A_UUID]), uuid.bytes, NEXUS_UUID_LEN);
+	nlmsg_free(msg);
+}
+
 static void parse_rejects_reply_without_name(void **state)
 {
 	struct nl_msg *msg = nlmsg_alloc();
@@ -403,6 +457,8 @@ int main(void)
 		cmocka_unit_test(build_get_do_and_dump),
 		cmocka_unit_test(build_set_and_destroy),
 		cmocka_unit_test(parse_nexus_reply),
+		cmocka_unit_test(parse_missing_members),
+		cmocka_unit_test(build_forget_missing),
 		cmocka_unit_test(parse_rejects_reply_without_name),
 		cmocka_unit_test(parse_event_with_child),
 		cmocka_unit_test(parse_ack_with_extack),

@@ -45,6 +45,8 @@ enum nexus_child_state {
 	NEXUS_CHILD_REBUILDING,		/* gets new writes, being rebuilt */
 	NEXUS_CHILD_FAULTED,		/* never written until re-added */
 	NEXUS_CHILD_OFFLINE,		/* admin offline, expected back */
+	NEXUS_CHILD_MISSING,		/* a member whose device is not here
+					 * (NEXUS_A_MISSING, reply only) */
 };
 
 enum nexus_child_reason {
@@ -113,7 +115,14 @@ enum nexus_attr {
 	NEXUS_A_CLEAN,		/* u32, 1: new, or assembled clean (reply only) */
 	NEXUS_A_BITMAP,		/* u32, 1: write-intent bitmap kept (reply only) */
 	NEXUS_A_DIRTY_REGIONS,	/* u64, bits set in the bitmap (reply only) */
-	/* 22..31 reserved for nexus-level additions */
+	/*
+	 * nest of NEXUS_A_CHILD (reply only): members of the labels whose
+	 * device is not part of the nexus (missing at assembly), each with
+	 * SLOT, UUID, STATE (MISSING) and GENERATION but no PATH.  They keep
+	 * the nexus DEGRADED until they return or CHILD_REMOVE forgets them.
+	 */
+	NEXUS_A_MISSING,
+	/* 23..31 reserved for nexus-level additions */
 
 	__NEXUS_A_MAX,
 	NEXUS_A_MAX = __NEXUS_A_MAX - 1
