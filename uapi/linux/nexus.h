@@ -45,8 +45,7 @@ enum nexus_child_state {
 	NEXUS_CHILD_REBUILDING,		/* gets new writes, being rebuilt */
 	NEXUS_CHILD_FAULTED,		/* never written until re-added */
 	NEXUS_CHILD_OFFLINE,		/* admin offline, expected back */
-	NEXUS_CHILD_MISSING,		/* a member whose device is not here
-					 * (NEXUS_A_MISSING, reply only) */
+	NEXUS_CHILD_MISSING,		/* device not here (NEXUS_A_MISSING) */
 };
 
 enum nexus_child_reason {

@@ -82,6 +82,14 @@ expect ENOENT 'no nexus with that name' NEXUS_GET NAME=str:nope
 expect EINVAL '' NEXUS_GET
 expect EINVAL 'cannot be changed' NEXUS_SET NAME=str:nx0 SIZE=u64:4096
 expect EINVAL 'cannot be changed' NEXUS_SET NAME=str:nx0 UUID=bin:00112233445566778899aabbccddeeff
+log "child UUIDs: only CHILD_REMOVE takes one, for a missing member"
+U0=$("$MAYASTOR_CLIENT" -o json nexus children nx0 | jq -r '.[0].uuid' | tr -d -)
+expect EINVAL 'missing member' NEXUS_CREATE NAME=str:nx1 "CHILDREN={CHILD={PATH=str:$L2 UUID=bin:00112233445566778899aabbccddeeff}}"
+expect EINVAL 'missing member' CHILD_FAULT NAME=str:nx0 "CHILD={PATH=str:$L0 UUID=bin:$U0}"
+expect ERANGE . CHILD_REMOVE NAME=str:nx0 "CHILD={UUID=bin:0011}"
+expect ENOENT 'no missing member' CHILD_REMOVE NAME=str:nx0 "CHILD={UUID=bin:00112233445566778899aabbccddeeff}"
+expect EBUSY "child $L0 has that UUID" CHILD_REMOVE NAME=str:nx0 "CHILD={UUID=bin:$U0}"
+expect ENOENT 'no nexus with that name' CHILD_REMOVE NAME=str:nope "CHILD={UUID=bin:$U0}"
 # Python names errno 95 ENOTSUP, which is EOPNOTSUPP on Linux.
 expect ENOTSUP '' --cmd-raw 99
 run_cases
