@@ -279,6 +279,7 @@ void nexus_extack_fmt(struct netlink_ext_ack *extack, const char *fmt, ...)
 	__printf(2, 3);
 bool nexus_member_slot_taken(struct nexus_dev *nx, unsigned int slot);
 void nexus_meta_forget(struct nexus_dev *nx, unsigned int slot);
+bool nexus_is_nexus_disk(struct gendisk *disk);
 int nexus_meta_forget_missing(struct nexus_dev *nx, const u8 *uuid,
 			      struct netlink_ext_ack *extack);
 

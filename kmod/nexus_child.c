@@ -30,7 +30,12 @@ static void nexus_child_open_error(int err, struct netlink_ext_ack *extack)
 	}
 }
 
-/* The same device under another path, or the nexus itself, cannot join. */
+/*
+ * The same device under another path cannot join, nor can a nexus (this
+ * one or another): a nexus over a nexus would route a child's failure
+ * handling through the same workqueue as its parent's, and its labels
+ * would sit inside the lower nexus's data region.
+ */
 static int nexus_child_check_unique(struct nexus_dev *nx,
 				    struct nexus_child *new,
 				    struct netlink_ext_ack *extack)
@@ -46,8 +51,9 @@ static int nexus_child_check_unique(struct nexus_dev *nx,
 			return -EEXIST;
 		}
 	}
-	if (nx->disk && disk_devt(nx->disk) == devt) {
-		NL_SET_ERR_MSG_MOD(extack, "a nexus cannot be its own child");
+	if (nexus_is_nexus_disk(nexus_child_bdev(new)->bd_disk)) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "the device is a nexus itself: nexuses do not stack");
 		return -EINVAL;
 	}
 	return 0;

@@ -100,6 +100,11 @@ static const struct block_device_operations nexus_fops = {
 	.free_disk = nexus_free_disk,
 };
 
+bool nexus_is_nexus_disk(struct gendisk *disk)
+{
+	return disk->fops == &nexus_fops;
+}
+
 /*
  * Healthy = ONLINE; the nexus state follows from how many there are.  The
  * state lock makes compute-and-set one step for the netlink handlers and the

@@ -58,11 +58,9 @@ static int apply(struct cli_ctx *ctx, const struct cli_option *opt, const char *
 static int output_option(struct cli_ctx *ctx, const char *shown, const char *inline_value,
 			 int argc, char **argv, int *i)
 {
-	const char *value = NULL;
-
-	if (take_value(ctx, shown, inline_value, argc, argv, i, &value))
-		return 1;
-	return set_output(ctx, value);
+	if (!inline_value && *i + 1 >= argc)
+		return cli_usage_error(ctx, "option %s needs 'json' or 'table'", shown);
+	return set_output(ctx, inline_value ? inline_value : argv[++*i]);
 }
 
 static int long_option(struct cli_ctx *ctx, const struct cli_option *opts,

@@ -121,7 +121,8 @@ int cli_check_name(struct cli_ctx *ctx, const char *name)
 	if (nexus_name_valid(name))
 		return 0;
 	return cli_usage_error(ctx, "invalid nexus name '%s' (1-%d characters of "
-			       "A-Z a-z 0-9 . _ -)", name, NEXUS_NAME_MAX);
+			       "A-Z a-z 0-9 . _ -, starting with a letter or "
+			       "digit)", name, NEXUS_NAME_MAX);
 }
 
 int cli_check_child(struct cli_ctx *ctx, const char *child)
@@ -246,10 +247,12 @@ static int run_object(struct cli_ctx *ctx, const struct cli_object *obj,
 		}
 		return run_command(ctx, obj->only, argc, argv);
 	}
-	if (argc < 2 || strcmp(argv[1], "help") == 0 ||
-	    strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-		print_object_help(argc < 2 ? ctx->err : ctx->out, obj);
-		return argc < 2 ? 1 : cli_output_done(ctx, 0);
+	if (argc < 2)
+		return cli_usage_error(ctx, "missing COMMAND");
+	if (strcmp(argv[1], "help") == 0 || strcmp(argv[1], "--help") == 0 ||
+	    strcmp(argv[1], "-h") == 0) {
+		print_object_help(ctx->out, obj);
+		return cli_output_done(ctx, 0);
 	}
 	cmd = find_command(obj, argv[1]);
 	if (!cmd)
@@ -299,9 +302,11 @@ int cli_run(struct cli_ctx *ctx, const struct cli_object *const *objects,
 
 	if (first < 0)
 		return 1;
-	if (help || first >= argc || strcmp(argv[first], "help") == 0) {
-		print_main_help(help || first < argc ? ctx->out : ctx->err, objects);
-		return help || first < argc ? cli_output_done(ctx, 0) : 1;
+	if (!help && first >= argc)
+		return cli_usage_error(ctx, "missing OBJECT");
+	if (help || strcmp(argv[first], "help") == 0) {
+		print_main_help(ctx->out, objects);
+		return cli_output_done(ctx, 0);
 	}
 	obj = find_object(objects, argv[first]);
 	if (!obj)

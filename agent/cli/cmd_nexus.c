@@ -411,7 +411,7 @@ static const struct cli_command nexus_commands[] = {
 	  "NAME [--size SIZE] [--uuid UUID] [--no-bitmap] [--force] CHILD...",
 	  "Create nexus NAME mirroring its writes to every CHILD",
 	  "The block device appears as /dev/NAME.  NAME is 1-31 characters of\n"
-	  "A-Z a-z 0-9 . _ -.\n\n"
+	  "A-Z a-z 0-9 . _ -, starting with a letter or digit.\n\n"
 	  "Options:\n"
 	  "  --size SIZE   size of the nexus; default: what the smallest child\n"
 	  "                holds after its metadata.  A plain number is MiB\n"

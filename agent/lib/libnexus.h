@@ -43,7 +43,10 @@ char *nexus_uuid_format(const struct nexus_uuid *uuid,
 			char buf[NEXUS_UUID_STRLEN + 1]);
 bool nexus_uuid_is_null(const struct nexus_uuid *uuid);
 
-/* true if name is 1..NEXUS_NAME_MAX characters of [A-Za-z0-9._-]. */
+/*
+ * true if name is 1..NEXUS_NAME_MAX characters of [A-Za-z0-9._-] starting
+ * with a letter or digit, as the kernel requires.
+ */
 bool nexus_name_valid(const char *name);
 /* true if path is 1..NEXUS_PATH_MAX characters. */
 bool nexus_path_valid(const char *path);

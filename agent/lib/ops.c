@@ -26,7 +26,8 @@ static int check_name(struct nexus_handle *h, const char *name)
 {
 	if (!nexus_name_valid(name))
 		return nexus_fail(h, -EINVAL, "invalid nexus name (1-%d characters "
-				  "of A-Z a-z 0-9 . _ -)", NEXUS_NAME_MAX);
+				  "of A-Z a-z 0-9 . _ -, starting with a letter "
+				  "or digit)", NEXUS_NAME_MAX);
 	return 0;
 }
 

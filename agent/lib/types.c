@@ -86,7 +86,8 @@ bool nexus_name_valid(const char *name)
 {
 	size_t len = name ? strlen(name) : 0;
 
-	if (len == 0 || len > NEXUS_NAME_MAX)
+	/* As nexus.ko: no leading '.', '_' or '-' ("..", "-x" are no names). */
+	if (len == 0 || len > NEXUS_NAME_MAX || !isalnum((unsigned char)name[0]))
 		return false;
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = name[i];
