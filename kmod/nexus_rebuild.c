@@ -582,20 +582,6 @@ void nexus_rebuild_release(struct nexus_child *c)
 	c->rebuild = NULL;
 }
 
-/*
- * What a pause or resume asked for is what the state says from the moment
- * the command returns: the worker may still be finishing its copy IOs, or
- * be about to wake up.
- */
-static u32 nexus_rebuild_shown_state(struct nexus_rebuild *rb)
-{
-	u32 state = READ_ONCE(rb->state);
-
-	if (state != NEXUS_REBUILD_RUNNING && state != NEXUS_REBUILD_PAUSED)
-		return state;
-	return READ_ONCE(rb->pause) ? NEXUS_REBUILD_PAUSED : NEXUS_REBUILD_RUNNING;
-}
-
 /* The rebuild nest of @c's NEXUS_CHILD_A_REBUILD, if it has had one. */
 int nexus_rebuild_module_init(void)
 {
@@ -618,7 +604,7 @@ int nexus_rebuild_fill(struct sk_buff *skb, struct nexus_child *c)
 	nest = nla_nest_start(skb, NEXUS_CHILD_A_REBUILD);
 	if (!nest)
 		return -EMSGSIZE;
-	if (nla_put_u32(skb, NEXUS_REBUILD_A_STATE, nexus_rebuild_shown_state(rb)) ||
+	if (nla_put_u32(skb, NEXUS_REBUILD_A_STATE, READ_ONCE(rb->state)) ||
 	    nla_put_u64_64bit(skb, NEXUS_REBUILD_A_DONE, READ_ONCE(rb->done),
 			      NEXUS_REBUILD_A_PAD) ||
 	    nla_put_u64_64bit(skb, NEXUS_REBUILD_A_TOTAL, READ_ONCE(rb->total),
