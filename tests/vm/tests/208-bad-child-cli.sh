@@ -118,6 +118,8 @@ check "$MC" nexus add nx0 $C3
 check_eq "$(cf nx0 $C3 .state)" rebuilding "c3 state"
 # Paused for the slow checks, so that a loaded host does not see it finish.
 check "$MC" rebuild pause nx0 $C3
+# The worker pauses once the region it is copying is done.
+check wait_for "[ \"\$(cf nx0 $C3 .rebuild.state)\" = paused ]" 30
 bad "already paused" rebuild pause nx0 $C3
 bad "not out of sync" rebuild start nx0 $C3
 bad "not offline" child online nx0 $C3
