@@ -132,22 +132,28 @@ join /var/tmp/slab.before /var/tmp/slab.after |
 	awk '{ d = $3 - $2; if (d > 0) print d, $1, $2, $3 }' | sort -rn >/var/tmp/slab.delta
 log "largest slab growths (objects, cache, before, after):"
 head -n 8 /var/tmp/slab.delta
-limit=$((2 * (CYCLES - WARM)))
-[ "$limit" -ge 300 ] || limit=300
-while read -r d name _; do
-	[[ $name =~ $MODULE_CACHES ]] || continue
-	[ "$d" -lt "$limit" ] || _check_failed "slab cache $name grew by $d objects over $((CYCLES - WARM)) cycles"
-done </var/tmp/slab.delta
-# vmalloc: the areas in use (the bitmaps are kvzalloc'ed, vmalloc when
-# large) do not grow by one per cycle; vmap_area in slabinfo counts lazily
-# freed areas too, /proc/vmallocinfo only live ones.
 vgrow=$(($(wc -l </proc/vmallocinfo) - $(cat /var/tmp/vmalloc.before)))
 log "live vmalloc areas grew by $vgrow"
-[ "$vgrow" -lt $((CYCLES - WARM)) ] || _check_failed "live vmalloc areas grew by $vgrow over $((CYCLES - WARM)) cycles"
 unrecl() { awk -v w="$2" '$1 == "SUnreclaim:" { n++; if (n == w) print $2 }' "$1"; }
 grow=$(($(unrecl /var/tmp/slab.after.meminfo 1) - $(unrecl /var/tmp/slab.before.meminfo 1)))
 log "SUnreclaim grew by ${grow} kB"
-[ "$grow" -lt 4096 ] || _check_failed "unreclaimable slab grew by $grow kB over $((CYCLES - WARM)) cycles"
+# Judged only without kmemleak: KASAN keeps freed objects in its
+# quarantine, where they still count as active slab objects (thousands
+# over a few cycles), and kmemleak is exact anyway.
+judge_counts() {
+	local limit=$((2 * (CYCLES - WARM))) d name
+	[ "$limit" -ge 300 ] || limit=300
+	while read -r d name _; do
+		[[ $name =~ $MODULE_CACHES ]] || continue
+		[ "$d" -lt "$limit" ] || _check_failed "slab cache $name grew by $d objects over $((CYCLES - WARM)) cycles"
+	done </var/tmp/slab.delta
+	# vmalloc: the areas in use (the bitmaps are kvzalloc'ed, vmalloc
+	# when large) do not grow by one per cycle; vmap_area in slabinfo
+	# counts lazily freed areas too, /proc/vmallocinfo only live ones.
+	[ "$vgrow" -lt $((CYCLES - WARM)) ] ||
+		_check_failed "live vmalloc areas grew by $vgrow over $((CYCLES - WARM)) cycles"
+	[ "$grow" -lt 4096 ] || _check_failed "unreclaimable slab grew by $grow kB over $((CYCLES - WARM)) cycles"
+}
 if [ -w $KMEMLEAK ]; then
 	echo scan >$KMEMLEAK
 	sleep 6	# kmemleak reports objects older than 5 s
@@ -155,7 +161,8 @@ if [ -w $KMEMLEAK ]; then
 	cat $KMEMLEAK >"$OUTDIR/kmemleak.cycles"
 	check_eq "$(grep -c '^unreferenced object' "$OUTDIR/kmemleak.cycles")" 0 "kmemleak reports after the cycles"
 else
-	log "no kmemleak on this kernel"
+	log "no kmemleak on this kernel: judging the counts"
+	judge_counts
 fi
 
 log "forced destroy of an open nexus"
