@@ -50,7 +50,8 @@ cfg_dmlinear_down() { dm_remove bench-linear; }
 nexus_up() {
 	local name=$1 state
 	shift
-	"$MAYASTOR_CLIENT" nexus create "$name" "$@" >/dev/null
+	# --force: the RAM disks carry the label of the previous config's nexus.
+	"$MAYASTOR_CLIENT" nexus create --force "$name" "$@" >/dev/null
 	bench_wait_dev "/dev/$name"
 	state=$("$MAYASTOR_CLIENT" -o json nexus show "$name" | jq -r .state)
 	[ "$state" = online ] || fail "nexus $name is $state, not online"

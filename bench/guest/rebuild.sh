@@ -121,7 +121,7 @@ copy_setup() {
 	case $1 in
 	dd) LOAD_DEV=$RAM0 ;;
 	nexus)
-		"$MC" nexus create nxr --size 1G $RAM0 >/dev/null
+		"$MC" nexus create --force nxr --size 1G $RAM0 >/dev/null
 		bench_wait_dev /dev/nxr
 		[ "$(blockdev --getsize64 /dev/nxr)" = $COPY_BYTES ] || fail "nxr is not 1 GiB"
 		LOAD_DEV=/dev/nxr
@@ -149,7 +149,7 @@ copy_start() {
 		EVPID=$!
 		exec {EVFD}<"$EVENTS"
 		sleep 1
-		"$MC" nexus add nxr $RAM1 >/dev/null
+		"$MC" nexus add --force nxr $RAM1 >/dev/null
 		;;
 	md) mdadm /dev/md100 --add $RAM1 --quiet ;;
 	esac
@@ -341,7 +341,7 @@ fg_alone() {
 	case $c in
 	raw) dev=$RAM0 ;;
 	nexus2)
-		"$MC" nexus create nxf --size 1G $RAM0 $RAM1 >/dev/null
+		"$MC" nexus create --force nxf --size 1G $RAM0 $RAM1 >/dev/null
 		bench_wait_dev /dev/nxf
 		dev=/dev/nxf
 		;;
