@@ -197,28 +197,39 @@ static bool has_child(const struct state_nexus *n, const char *spec)
 /*
  * The recorded children that are missing stay in the record after those the
  * kernel has: a nexus restored without them should get them back when they
- * return, not forget them.
+ * return, not forget them.  At most as many as the kernel still counts as
+ * missing members: one forgotten there (nexus remove NAME UUID|missing) is
+ * no longer waited for.
  */
 static void keep_missing_children(const struct state_nexus *old,
-				  struct state_nexus *want)
+				  struct state_nexus *want, size_t n_missing)
 {
-	for (size_t i = 0; i < old->n_children; i++) {
+	for (size_t i = 0; i < old->n_children && n_missing; i++) {
 		if (want->n_children == NEXUS_MAX_CHILDREN)
 			return;
-		if (!has_child(want, old->children[i]) && child_missing(old->children[i]))
+		if (!has_child(want, old->children[i]) && child_missing(old->children[i])) {
 			memcpy(want->children[want->n_children++], old->children[i],
 			       sizeof(want->children[0]));
+			n_missing--;
+		}
 	}
 }
+
+/* A nexus entry to record, and how many members the kernel misses. */
+struct nexus_put {
+	struct state_nexus *entry;
+	size_t n_missing;
+};
 
 /* Returns 1 when s changed, 0 when it already said so, -ENOMEM. */
 static int put_nexus(struct agent_state *s, void *arg)
 {
-	struct state_nexus *want = arg;
+	const struct nexus_put *put = arg;
+	struct state_nexus *want = put->entry;
 	struct state_nexus *n = find_nexus(s, want->name);
 
 	if (n && strcmp(n->uuid, want->uuid) == 0)
-		keep_missing_children(n, want);
+		keep_missing_children(n, want, put->n_missing);
 	if (n && memcmp(n, want, sizeof(*n)) == 0)
 		return 0;
 	if (!n)
@@ -276,15 +287,18 @@ static int store_nexus(const char *state_file, const struct nexus_info *info,
 		       char *err, size_t errlen)
 {
 	struct state_nexus *entry = calloc(1, sizeof(*entry));
+	struct nexus_put put = { .entry = entry };
 	int rc;
 
 	if (!entry) {
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
+	for (size_t i = 0; i < info->n_children; i++)
+		put.n_missing += info->children[i].state == NEXUS_CHILD_MISSING;
 	rc = record_nexus_entry(info, entry, err, errlen);
 	if (!rc)
-		rc = update_state(state_file, put_nexus, entry, err, errlen);
+		rc = update_state(state_file, put_nexus, &put, err, errlen);
 	free(entry);
 	return rc;
 }
