@@ -144,15 +144,37 @@ int assemble_scan_add(struct assemble_scan *scan, const char *path,
 	return 0;
 }
 
+/* Index of the newest of labels[0..n) (NULL: none read), or n if none. */
+static size_t newest_label(const struct label *const *labels, size_t n)
+{
+	size_t newest = n;
+
+	for (size_t i = 0; i < n; i++)
+		if (labels[i] && (newest == n ||
+				  labels[i]->generation > labels[newest]->generation))
+			newest = i;
+	return newest;
+}
+
+/* Is labels[i] unreadable, or still a member by the newest label? */
+static bool still_member(const struct label *const *labels, size_t n,
+			 size_t newest, size_t i)
+{
+	return newest == n || !labels[i] ||
+	       label_has_member(labels[newest], labels[i]);
+}
+
 void assemble_group_drop_removed(struct assemble_group *g)
 {
-	size_t newest = 0, kept = 0;
+	const struct label *labels[NEXUS_MAX_CHILDREN] = { 0 };
+	size_t n = g->n < NEXUS_MAX_CHILDREN ? g->n : NEXUS_MAX_CHILDREN;
+	size_t newest, kept = 0;
 
-	for (size_t i = 1; i < g->n; i++)
-		if (g->members[i].label.generation > g->members[newest].label.generation)
-			newest = i;
-	for (size_t i = 0; i < g->n; i++) {
-		if (!label_has_member(&g->members[newest].label, &g->members[i].label))
+	for (size_t i = 0; i < n; i++)
+		labels[i] = &g->members[i].label;
+	newest = newest_label(labels, n);
+	for (size_t i = 0; i < n; i++) {
+		if (!still_member(labels, n, newest, i))
 			continue;
 		if (kept != i)
 			g->members[kept] = g->members[i];
@@ -225,20 +247,18 @@ size_t assemble_drop_removed(const char **devices, size_t n,
 			     void (*dropped)(const char *device, void *arg),
 			     void *arg)
 {
-	struct label labels[NEXUS_MAX_CHILDREN];
-	bool have[NEXUS_MAX_CHILDREN];
-	size_t newest = n, kept = 0;
+	struct label read[NEXUS_MAX_CHILDREN];
+	const struct label *labels[NEXUS_MAX_CHILDREN] = { 0 };
+	size_t newest, kept = 0;
 	const char *why;
 
-	for (size_t i = 0; i < n && i < NEXUS_MAX_CHILDREN; i++) {
-		have[i] = assemble_read_label(devices[i], &labels[i], &why) == 0;
-		if (have[i] && (newest == n ||
-				labels[i].generation > labels[newest].generation))
-			newest = i;
-	}
-	for (size_t i = 0; i < n && i < NEXUS_MAX_CHILDREN; i++) {
-		if (newest == n || !have[i] ||
-		    label_has_member(&labels[newest], &labels[i]))
+	if (n > NEXUS_MAX_CHILDREN)
+		n = NEXUS_MAX_CHILDREN;
+	for (size_t i = 0; i < n; i++)
+		labels[i] = assemble_read_label(devices[i], &read[i], &why) ? NULL : &read[i];
+	newest = newest_label(labels, n);
+	for (size_t i = 0; i < n; i++) {
+		if (still_member(labels, n, newest, i))
 			devices[kept++] = devices[i];
 		else if (dropped)
 			dropped(devices[i], arg);

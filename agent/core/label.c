@@ -206,9 +206,12 @@ void label_encode(const struct label *l, uint64_t dev_bytes, void *buf)
 
 bool label_has_member(const struct label *l, const struct label *of)
 {
-	const struct label_member *m = &l->members[of->slot];
+	const struct label_member *m;
 
-	return of->slot < NEXUS_MAX_CHILDREN && m->state != NEXUS_MEMBER_EMPTY &&
+	if (of->slot >= NEXUS_MAX_CHILDREN)
+		return false;
+	m = &l->members[of->slot];
+	return m->state != NEXUS_MEMBER_EMPTY &&
 	       !memcmp(m->uuid, of->child_uuid, NEXUS_UUID_LEN);
 }
 

@@ -173,7 +173,12 @@ int loop_backing_file(const char *device, char *file, size_t size,
 	return 0;
 }
 
-int loop_find_backing(const char *file, char *device, size_t size)
+/*
+ * The first loop device backed by file for which want (NULL: any) holds,
+ * as /dev/loopN in device.  0, -ENOENT, or -errno of opening /sys/block.
+ */
+static int find_loop(const char *file, bool (*want)(const char *name),
+		     char *device, size_t size)
 {
 	DIR *dir = opendir("/sys/block");
 	struct dirent *de;
@@ -182,15 +187,19 @@ int loop_find_backing(const char *file, char *device, size_t size)
 	if (!dir)
 		return -errno;
 	while (rc && (de = readdir(dir))) {
-		if (strncmp(de->d_name, "loop", 4) != 0)
+		if (strncmp(de->d_name, "loop", 4) != 0 ||
+		    !backing_file_is(de->d_name, file) || (want && !want(de->d_name)))
 			continue;
-		if (backing_file_is(de->d_name, file)) {
-			snprintf(device, size, "/dev/%s", de->d_name);
-			rc = 0;
-		}
+		snprintf(device, size, "/dev/%s", de->d_name);
+		rc = 0;
 	}
 	closedir(dir);
 	return rc;
+}
+
+int loop_find_backing(const char *file, char *device, size_t size)
+{
+	return find_loop(file, NULL, device, size);
 }
 
 /* An O_EXCL open of a block device fails with EBUSY while it is claimed. */
@@ -210,19 +219,5 @@ static bool claimed(const char *name)
 
 int loop_find_busy(const char *file, char *device, size_t size)
 {
-	DIR *dir = opendir("/sys/block");
-	struct dirent *de;
-	int found = 0;
-
-	if (!dir)
-		return 0;
-	while (!found && (de = readdir(dir))) {
-		if (strncmp(de->d_name, "loop", 4) != 0 ||
-		    !backing_file_is(de->d_name, file) || !claimed(de->d_name))
-			continue;
-		snprintf(device, size, "/dev/%s", de->d_name);
-		found = 1;
-	}
-	closedir(dir);
-	return found;
+	return find_loop(file, claimed, device, size) == 0;
 }
