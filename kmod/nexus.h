@@ -141,7 +141,6 @@ struct nexus_dev {
 	unsigned long last_fg_io;	/* jiffies, kept while rebuilding */
 
 	struct bio_set bs;		/* clones, with struct nexus_clone */
-	mempool_t *io_pool;		/* struct nexus_io for writes */
 
 	/* Labels (nexus_meta.c): @meta_mutex serializes label writes. */
 	struct mutex meta_mutex;
@@ -161,10 +160,15 @@ struct nexus_dev {
  * completes when @remaining reaches zero; a failed clone is counted only
  * after the worker has faulted its child, so a write is never acknowledged
  * before the nexus has stopped trusting the child that missed it.
+ *
+ * It lives in the front pad of the write's first clone, @holder, which is
+ * freed only when the whole write completes (dm keeps its dm_io the same
+ * way): a write costs one allocation per child, as a read does.
  */
 struct nexus_io {
 	struct nexus_dev *nx;
 	struct bio *parent;
+	struct bio *holder;		/* the clone this is part of */
 	unsigned long start_time;	/* for io accounting */
 	atomic_t remaining;		/* clones not yet accounted for */
 	atomic_t succeeded;		/* clones that completed without error */
@@ -178,6 +182,7 @@ struct nexus_clone {
 	struct nexus_child *child;
 	void *owner;			/* struct nexus_io, or the parent bio */
 	unsigned long start_time;	/* reads: io accounting of the parent */
+	struct nexus_io io;		/* a write's first clone: the write's */
 	struct bio bio;			/* must be last */
 };
 
@@ -230,8 +235,6 @@ struct nexus_child *nexus_child_open(struct nexus_dev *nx, const char *path,
 void nexus_child_close(struct nexus_child *c);
 struct nexus_child *nexus_child_find(struct nexus_dev *nx, const char *path,
 				     struct netlink_ext_ack *extack);
-bool nexus_child_readable(const struct nexus_child *c);
-bool nexus_child_writable(const struct nexus_child *c);
 void nexus_child_set_state(struct nexus_child *c,
 			   enum nexus_child_state state,
 			   enum nexus_child_reason reason);
@@ -320,6 +323,25 @@ int nexus_rebuild_fill(struct sk_buff *skb, struct nexus_child *c);
 int nexus_rebuild_module_init(void);
 void nexus_rebuild_module_exit(void);
 unsigned int nexus_healthy_children(struct nexus_dev *nx);
+
+/* Reads are served only by children that hold every write. */
+static inline bool nexus_child_readable(const struct nexus_child *c)
+{
+	return READ_ONCE(c->state) == NEXUS_CHILD_ONLINE;
+}
+
+/* Writes also go to children that are catching up. */
+static inline bool nexus_child_writable(const struct nexus_child *c)
+{
+	switch (READ_ONCE(c->state)) {
+	case NEXUS_CHILD_ONLINE:
+	case NEXUS_CHILD_OUT_OF_SYNC:
+	case NEXUS_CHILD_REBUILDING:
+		return true;
+	default:
+		return false;
+	}
+}
 
 static inline void nexus_child_get(struct nexus_child *c)
 {

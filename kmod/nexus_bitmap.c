@@ -7,7 +7,7 @@
  * Protocol.  A write to region r holds pending[] of r's bucket (from
  * nexus_write_enter()) from submit to completion.  Before it is sent to any
  * child, nexus_bitmap_defer() looks at @ondisk, the bits known durable:
- *  - set: the write goes straight on (the fast path, one spinlock);
+ *  - set: the write goes straight on (the fast path, no lock);
  *  - clear: the bit is set in @bits, its block marked dirty, and the write
  *    queued on @deferred for the bitmap worker, which writes every dirty
  *    block (FUA) to every writable child, copies what it wrote into
@@ -18,9 +18,13 @@
  * written since the previous sweep (@touched) and has no write in flight
  * (pending[] of its bucket is zero) is cleared in @bits and @ondisk, and
  * the block goes out with PREFLUSH first, so the data the clear vouches for
- * is durable before it.  The pending check and the writer's test of
- * @ondisk are ordered by @lock: a writer raises pending before it takes
- * the lock, so a sweep that runs after it sees the write in flight.
+ * is durable before it.  The sweep and the writer's lock-free test of
+ * @ondisk are ordered like the region barrier: the writer raises pending,
+ * then (after a full barrier, in nexus_write_enter()) tests @ondisk; the
+ * sweep clears the bit in @ondisk, then (after a full barrier) looks at
+ * pending again and puts the bit back if a write is in flight.  At least
+ * one of them sees the other; a writer that saw the bit clear takes @lock
+ * and looks again.
  * Nothing is cleared while any member is behind by the bitmap (OFFLINE,
  * catching up, missing): the bitmap then records what that member missed.
  *
@@ -207,9 +211,13 @@ bool nexus_bitmap_defer(struct nexus_dev *nx, unsigned long region,
 
 	if (!bm)
 		return false;
+	if (!test_bit(region, bm->touched))
+		set_bit(region, bm->touched);
+	if (likely(test_bit_le(region, bm->ondisk)))
+		return false;
+
 	spin_lock(&bm->lock);
-	__set_bit(region, bm->touched);
-	if (likely(test_bit_le(region, bm->ondisk))) {
+	if (test_bit_le(region, bm->ondisk)) {
 		spin_unlock(&bm->lock);
 		return false;
 	}
@@ -397,6 +405,11 @@ static bool nexus_bm_may_clear(struct nexus_dev *nx)
 	return ok;
 }
 
+static bool nexus_bm_region_busy(struct nexus_dev *nx, unsigned long r)
+{
+	return atomic_read(&nx->pending[r % NEXUS_BUCKETS]);
+}
+
 /* Clear the idle bits.  Under @lock.  Return: how many. */
 static unsigned long nexus_bm_clear_idle(struct nexus_bitmap *bm)
 {
@@ -405,11 +418,17 @@ static unsigned long nexus_bm_clear_idle(struct nexus_bitmap *bm)
 
 	for (r = find_next_bit_le(bm->bits, bm->nr_regions, 0); r < bm->nr_regions;
 	     r = find_next_bit_le(bm->bits, bm->nr_regions, r + 1)) {
-		if (test_bit(r, bm->touched) ||
-		    atomic_read(&nx->pending[r % NEXUS_BUCKETS]))
+		if (test_bit(r, bm->touched) || nexus_bm_region_busy(nx, r))
 			continue;
+		/* Writers test @ondisk without the lock: see the top. */
+		clear_bit_le(r, bm->ondisk);
+		/* Pairs with smp_mb__after_atomic() in nexus_write_enter(). */
+		smp_mb__after_atomic();
+		if (nexus_bm_region_busy(nx, r)) {
+			set_bit_le(r, bm->ondisk);
+			continue;
+		}
 		__clear_bit_le(r, bm->bits);
-		__clear_bit_le(r, bm->ondisk);
 		__set_bit(r / NEXUS_BM_BLOCK_BITS, bm->blk_dirty);
 		cleared++;
 	}

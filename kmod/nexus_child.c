@@ -154,25 +154,6 @@ struct nexus_child *nexus_child_find(struct nexus_dev *nx, const char *path,
 	return NULL;
 }
 
-/* Reads are served only by children that hold every write. */
-bool nexus_child_readable(const struct nexus_child *c)
-{
-	return READ_ONCE(c->state) == NEXUS_CHILD_ONLINE;
-}
-
-/* Writes also go to children that are catching up. */
-bool nexus_child_writable(const struct nexus_child *c)
-{
-	switch (READ_ONCE(c->state)) {
-	case NEXUS_CHILD_ONLINE:
-	case NEXUS_CHILD_OUT_OF_SYNC:
-	case NEXUS_CHILD_REBUILDING:
-		return true;
-	default:
-		return false;
-	}
-}
-
 unsigned int nexus_healthy_children(struct nexus_dev *nx)
 {
 	unsigned int n = 0, i;

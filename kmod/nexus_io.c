@@ -4,9 +4,9 @@
  * and then either sent to one readable child (reads) or cloned to every
  * writable child (writes, flushes, FUA, discards, write-zeroes).
  *
- * Clones come from the nexus's bio_set and write contexts from a mempool,
- * both allocated with GFP_NOIO, so the IO path cannot fail for want of
- * memory.  Completion runs in whatever context the child completes in; a
+ * Clones come from the nexus's bio_set, allocated with GFP_NOIO, so the IO
+ * path cannot fail for want of memory; a write's context lives in the front
+ * pad of its first clone.  Completion runs in whatever context the child completes in; a
  * failed clone is never handled there but queued to fail_work, which faults
  * the child (and retries a read elsewhere) in process context.
  *
@@ -44,9 +44,9 @@ static void nexus_queue_failed(struct bio *clone)
 	queue_work(nexus_wq, &nx->fail_work);
 }
 
-static void nexus_clone_submit(struct nexus_dev *nx, struct nexus_child *c,
-			       struct bio *parent, void *owner,
-			       unsigned long start_time, bio_end_io_t *end_io)
+static struct bio *nexus_clone_alloc(struct nexus_dev *nx,
+				     struct nexus_child *c, struct bio *parent,
+				     void *owner, bio_end_io_t *end_io)
 {
 	struct bio *clone = bio_alloc_clone(nexus_child_bdev(c), parent,
 					    GFP_NOIO, &nx->bs);
@@ -54,9 +54,8 @@ static void nexus_clone_submit(struct nexus_dev *nx, struct nexus_child *c,
 
 	nc->child = c;
 	nc->owner = owner;
-	nc->start_time = start_time;
 	clone->bi_end_io = end_io;
-	submit_bio_noacct(clone);
+	return clone;
 }
 
 /*
@@ -115,13 +114,16 @@ static void nexus_submit_read(struct nexus_dev *nx, struct bio *bio,
 			      unsigned long start_time)
 {
 	struct nexus_child *c = nexus_choose_read_child(nx);
+	struct bio *clone;
 
 	if (unlikely(!c)) {
 		bio->bi_status = BLK_STS_IOERR;
 		nexus_parent_done(nx, bio, start_time);
 		return;
 	}
-	nexus_clone_submit(nx, c, bio, bio, start_time, nexus_read_endio);
+	clone = nexus_clone_alloc(nx, c, bio, bio, nexus_read_endio);
+	nexus_clone_of(clone)->start_time = start_time;
+	submit_bio_noacct(clone);
 }
 
 static void nexus_write_complete(struct nexus_io *io)
@@ -129,6 +131,7 @@ static void nexus_write_complete(struct nexus_io *io)
 	struct nexus_dev *nx = io->nx;
 	struct bio *parent = io->parent;
 	unsigned long start_time = io->start_time;
+	struct nexus_child *c = nexus_clone_of(io->holder)->child;
 
 	if (io->in_region)
 		nexus_write_exit(nx, io->region);
@@ -136,12 +139,21 @@ static void nexus_write_complete(struct nexus_io *io)
 		parent->bi_status = BLK_STS_NOTSUPP;
 	else if (!atomic_read(&io->succeeded))
 		parent->bi_status = io->status ?: BLK_STS_IOERR;
-	mempool_free(io, nx->io_pool);
+	/* Freed before its child's reference goes, like any other clone. */
+	bio_put(io->holder);
+	nexus_child_put(c);
 	nexus_parent_done(nx, parent, start_time);
 }
 
-static void nexus_write_put(struct nexus_io *io)
+/* Account for one finished clone; the write's holder goes last. */
+static void nexus_write_put(struct nexus_io *io, struct bio *clone)
 {
+	struct nexus_child *c = nexus_clone_of(clone)->child;
+
+	if (clone != io->holder) {
+		bio_put(clone);
+		nexus_child_put(c);
+	}
 	if (atomic_dec_and_test(&io->remaining))
 		nexus_write_complete(io);
 }
@@ -158,9 +170,7 @@ static void nexus_write_endio(struct bio *clone)
 	}
 	atomic64_inc(&c->writes);
 	atomic_inc(&io->succeeded);
-	bio_put(clone);
-	nexus_child_put(c);
-	nexus_write_put(io);
+	nexus_write_put(io, clone);
 }
 
 /**
@@ -179,6 +189,7 @@ void nexus_write_dispatch(struct nexus_dev *nx, struct bio *bio,
 	struct nexus_child *targets[NEXUS_MAX_CHILDREN];
 	bool in_region = bio_sectors(bio) != 0;
 	unsigned int n = 0, i;
+	struct bio *holder;
 	struct nexus_io *io;
 
 	rcu_read_lock();
@@ -204,17 +215,22 @@ void nexus_write_dispatch(struct nexus_dev *nx, struct bio *bio,
 		return;
 	}
 
-	io = mempool_alloc(nx->io_pool, GFP_NOIO);
+	holder = nexus_clone_alloc(nx, targets[0], bio, NULL, nexus_write_endio);
+	io = &nexus_clone_of(holder)->io;
+	nexus_clone_of(holder)->owner = io;
 	io->nx = nx;
 	io->parent = bio;
+	io->holder = holder;
 	io->status = BLK_STS_OK;
 	io->in_region = in_region;
 	io->region = region;
 	atomic_set(&io->remaining, n);
 	atomic_set(&io->succeeded, 0);
 	io->start_time = bio_start_io_acct(bio);
-	for (i = 0; i < n; i++)
-		nexus_clone_submit(nx, targets[i], bio, io, 0, nexus_write_endio);
+	for (i = 1; i < n; i++)
+		submit_bio_noacct(nexus_clone_alloc(nx, targets[i], bio, io,
+						    nexus_write_endio));
+	submit_bio_noacct(holder);
 }
 
 /*
@@ -268,9 +284,7 @@ static void nexus_write_failed(struct bio *clone)
 			io->status = clone->bi_status;
 		nexus_fault_child(c, clone);
 	}
-	bio_put(clone);
-	nexus_child_put(c);
-	nexus_write_put(io);
+	nexus_write_put(io, clone);
 }
 
 /*
@@ -362,16 +376,8 @@ int nexus_io_init(struct nexus_dev *nx)
 			  offsetof(struct nexus_clone, bio), BIOSET_NEED_RESCUER);
 	if (ret)
 		goto exit_region;
-	nx->io_pool = mempool_create_kmalloc_pool(NEXUS_POOL_SIZE,
-						  sizeof(struct nexus_io));
-	if (!nx->io_pool) {
-		ret = -ENOMEM;
-		goto exit_bs;
-	}
 	return 0;
 
-exit_bs:
-	bioset_exit(&nx->bs);
 exit_region:
 	nexus_region_exit(nx);
 	return ret;
@@ -381,8 +387,6 @@ exit_region:
 void nexus_io_exit(struct nexus_dev *nx)
 {
 	flush_work(&nx->fail_work);
-	mempool_destroy(nx->io_pool);
-	nx->io_pool = NULL;
 	bioset_exit(&nx->bs);
 	nexus_region_exit(nx);
 }
