@@ -120,6 +120,8 @@ struct nexus_dev {
 	 * child's inflight count.
 	 */
 	struct nexus_child *children[NEXUS_MAX_CHILDREN];
+	/* 1 + the highest slot ever used: the IO path looks no further. */
+	unsigned int nr_slots;
 	unsigned int read_cursor;	/* round-robin start, racy on purpose */
 
 	struct percpu_ref io_ref;	/* one per parent bio in flight */
@@ -323,6 +325,16 @@ int nexus_rebuild_fill(struct sk_buff *skb, struct nexus_child *c);
 int nexus_rebuild_module_init(void);
 void nexus_rebuild_module_exit(void);
 unsigned int nexus_healthy_children(struct nexus_dev *nx);
+
+/*
+ * Let the IO path see slot @slot: before a child is published there.
+ * Context: under nexus_lock, or before the disk is live.
+ */
+static inline void nexus_slot_cover(struct nexus_dev *nx, unsigned int slot)
+{
+	if (slot >= nx->nr_slots)
+		WRITE_ONCE(nx->nr_slots, slot + 1);
+}
 
 /* Reads are served only by children that hold every write. */
 static inline bool nexus_child_readable(const struct nexus_child *c)

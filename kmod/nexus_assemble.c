@@ -229,8 +229,10 @@ static void nexus_asm_reslot(struct nexus_dev *nx, struct nexus_asm *a)
 
 	memcpy(tmp, nx->children, sizeof(tmp));
 	memset(nx->children, 0, sizeof(nx->children));
-	for (i = 0; i < a->n; i++)
+	for (i = 0; i < a->n; i++) {
+		nexus_slot_cover(nx, tmp[i]->slot);
 		nx->children[tmp[i]->slot] = tmp[i];
+	}
 }
 
 /* The member table of the newest label, missing members kept. */

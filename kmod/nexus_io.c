@@ -65,16 +65,19 @@ static struct bio *nexus_clone_alloc(struct nexus_dev *nx,
  */
 static struct nexus_child *nexus_choose_read_child(struct nexus_dev *nx)
 {
-	unsigned int start = READ_ONCE(nx->read_cursor);
+	unsigned int slots = READ_ONCE(nx->nr_slots);
+	unsigned int s = READ_ONCE(nx->read_cursor);
 	unsigned int best_load = UINT_MAX, i;
 	struct nexus_child *best = NULL;
 
 	rcu_read_lock();
-	for (i = 0; i < NEXUS_MAX_CHILDREN; i++) {
+	for (i = 0; i < slots; i++, s++) {
 		struct nexus_child *c;
 		unsigned int load;
 
-		c = READ_ONCE(nx->children[(start + i) % NEXUS_MAX_CHILDREN]);
+		if (s >= slots)
+			s = 0;
+		c = READ_ONCE(nx->children[s]);
 		if (!c || !nexus_child_readable(c))
 			continue;
 		load = atomic_read(&c->inflight);
@@ -187,13 +190,14 @@ void nexus_write_dispatch(struct nexus_dev *nx, struct bio *bio,
 			  unsigned long region)
 {
 	struct nexus_child *targets[NEXUS_MAX_CHILDREN];
+	unsigned int slots = READ_ONCE(nx->nr_slots);
 	bool in_region = bio_sectors(bio) != 0;
 	unsigned int n = 0, i;
 	struct bio *holder;
 	struct nexus_io *io;
 
 	rcu_read_lock();
-	for (i = 0; i < NEXUS_MAX_CHILDREN; i++) {
+	for (i = 0; i < slots; i++) {
 		struct nexus_child *c = READ_ONCE(nx->children[i]);
 
 		if (!c)

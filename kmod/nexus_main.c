@@ -168,6 +168,7 @@ static int nexus_open_children(struct nexus_dev *nx,
 			nexus_close_children(nx);
 			return PTR_ERR(c);
 		}
+		nexus_slot_cover(nx, i);
 		nx->children[i] = c;
 	}
 	return 0;

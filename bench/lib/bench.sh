@@ -10,6 +10,7 @@
 #   BENCH_SIZE     fio --size: the region exercised on every device
 #   BENCH_JOBS     job names to run (space separated; default: all of the suite)
 #   BENCH_CONFIGS  config names to run (default: all of the suite)
+#   BENCH_ACCEL    how the VM runs, for the report (bench/run --icount sets it)
 #
 # Samples go to $RESULTS/samples.tsv (round config job value unit), fio's
 # JSON output to $RESULTS/fio/, and bench_summarize writes
@@ -138,6 +139,7 @@ bench_summarize() {
 		--arg ncpu "$(nproc)" \
 		--arg mem "$(awk '/MemTotal/ {print int($2 / 1024)}' /proc/meminfo)" \
 		--arg backing "${BENCH_BACKING:-}" \
+		--arg accel "${BENCH_ACCEL:-tcg}" \
 		--arg rounds "$BENCH_ROUNDS" --arg runtime "$BENCH_RUNTIME" \
 		--arg ramp "$BENCH_RAMP" --arg size "$BENCH_SIZE" \
 		--arg configs "$labels" --arg jobs "${BENCH_JOBS:-$joblist}" \

@@ -34,7 +34,7 @@ def round3: (. * 1000 | round) / 1000;
   date: $date,
   kernel: $kernel,
   guest: {cpu: $cpu, cpus: ($ncpu | tonumber), mem_mib: ($mem | tonumber),
-          accel: "tcg"},
+          accel: $accel},
   backing: $backing,
   params: {rounds: ($rounds | tonumber), runtime_s: ($runtime | tonumber),
            ramp_s: ($ramp | tonumber), size: $size,
