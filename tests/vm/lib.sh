@@ -83,6 +83,20 @@ finish() {
 	exit 0
 }
 
+# udev_settle: udevadm settle, tried once more when udevd drops the
+# connection ("Failed to wait for daemon to reply: Broken pipe", seen once in
+# ~500 settles on a loaded host); a udevd that has exited is started again,
+# and says so.
+udev_settle() {
+	udevadm settle --timeout=60 && return 0
+	sleep 1
+	if ! pgrep -x systemd-udevd >/dev/null; then
+		echo "udev_settle: udevd had exited; starting it again" >&2
+		/lib/systemd/systemd-udevd --daemon
+	fi
+	udevadm settle --timeout=60
+}
+
 # wait_for COND [TIMEOUT]: poll the shell condition COND (a string, eval'd)
 # every 0.2 s for up to TIMEOUT seconds (default 10). Returns 1 on timeout.
 wait_for() {

@@ -53,7 +53,7 @@ bad() {
 	[ "$(wc -l </var/tmp/err)" = 1 ] || _check_failed "[$*] $(wc -l </var/tmp/err) lines on stderr, expected 1"
 	[[ $err == "mayastor-client: "* ]] || _check_failed "[$*] stderr does not start with 'mayastor-client: '"
 	grep -Eq -- "$re" /var/tmp/err || _check_failed "[$*] stderr does not match /$re/"
-	udevadm settle
+	udev_settle
 	[ "$(state)" = "$baseline" ] || {
 		_check_failed "[$*] changed something:"
 		diff <(echo "$baseline") <(state) | head -n 20 >&2 || true
