@@ -39,8 +39,9 @@ check-vm-debug: agent
 demo: agent
 	tests/vm/run --show tests/vm/demo.sh
 
+# Instructions counted (QEMU -icount): figures that do not move with the host's load.
 bench: agent
-	bench/run
+	bench/run --icount 2
 
 install: all
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/kmod modules_install
