@@ -6,9 +6,10 @@
  *
  * Clones come from the nexus's bio_set, allocated with GFP_NOIO, so the IO
  * path cannot fail for want of memory; a write's context lives in the front
- * pad of its first clone.  Completion runs in whatever context the child completes in; a
- * failed clone is never handled there but queued to fail_work, which faults
- * the child (and retries a read elsewhere) in process context.
+ * pad of its first clone.  Completion runs in whatever context the child
+ * completes in; a failed clone is never handled there but queued to
+ * fail_work, which faults the child (and retries a read elsewhere) in
+ * process context.
  *
  * References: each parent bio holds one nx->io_ref from submit to
  * completion, and each clone holds one child->inflight.  Both are taken
