@@ -261,6 +261,7 @@ unsigned long nexus_nr_regions(struct nexus_dev *nx);
 struct bio *nexus_split_to_region(struct nexus_dev *nx, struct bio *bio);
 void nexus_write_enter(struct nexus_dev *nx, unsigned long region);
 void nexus_write_exit(struct nexus_dev *nx, unsigned long region);
+bool nexus_region_busy(struct nexus_dev *nx, unsigned long region);
 void nexus_copy_enter(struct nexus_dev *nx, unsigned long region);
 void nexus_copy_exit(struct nexus_dev *nx, unsigned long region);
 void nexus_mark_dirty(struct nexus_child *c, unsigned long region);

@@ -405,11 +405,6 @@ static bool nexus_bm_may_clear(struct nexus_dev *nx)
 	return ok;
 }
 
-static bool nexus_bm_region_busy(struct nexus_dev *nx, unsigned long r)
-{
-	return atomic_read(&nx->pending[r % NEXUS_BUCKETS]);
-}
-
 /* Clear the idle bits.  Under @lock.  Return: how many. */
 static unsigned long nexus_bm_clear_idle(struct nexus_bitmap *bm)
 {
@@ -418,13 +413,13 @@ static unsigned long nexus_bm_clear_idle(struct nexus_bitmap *bm)
 
 	for (r = find_next_bit_le(bm->bits, bm->nr_regions, 0); r < bm->nr_regions;
 	     r = find_next_bit_le(bm->bits, bm->nr_regions, r + 1)) {
-		if (test_bit(r, bm->touched) || nexus_bm_region_busy(nx, r))
+		if (test_bit(r, bm->touched) || nexus_region_busy(nx, r))
 			continue;
 		/* Writers test @ondisk without the lock: see the top. */
 		clear_bit_le(r, bm->ondisk);
 		/* Pairs with smp_mb__after_atomic() in nexus_write_enter(). */
 		smp_mb__after_atomic();
-		if (nexus_bm_region_busy(nx, r)) {
+		if (nexus_region_busy(nx, r)) {
 			set_bit_le(r, bm->ondisk);
 			continue;
 		}

@@ -99,6 +99,12 @@ void nexus_write_exit(struct nexus_dev *nx, unsigned long region)
 		wake_up_all(&nx->rb_wait);
 }
 
+/* Does a foreground write hold @region's bucket now? */
+bool nexus_region_busy(struct nexus_dev *nx, unsigned long region)
+{
+	return atomic_read(&nx->pending[nexus_bucket(region)]);
+}
+
 /* Raise the barrier of @region's bucket and wait until no write holds it. */
 void nexus_copy_enter(struct nexus_dev *nx, unsigned long region)
 {

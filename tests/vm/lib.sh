@@ -84,9 +84,9 @@ finish() {
 }
 
 # udev_settle: udevadm settle, tried once more when udevd drops the
-# connection ("Failed to wait for daemon to reply: Broken pipe", seen once in
-# ~500 settles on a loaded host); a udevd that has exited is started again,
-# and says so.
+# connection ("Failed to wait for daemon to reply: Broken pipe", seen once,
+# in 104, with three VMs on a 2-core host); a udevd that has exited is
+# started again, and says so.
 udev_settle() {
 	udevadm settle --timeout=60 && return 0
 	sleep 1
