@@ -131,6 +131,7 @@ struct nexus_dev {
 	/* Failed clones wait here for fail_work; protected by @fail_lock. */
 	spinlock_t fail_lock;
 	struct bio_list failed_clones;
+	struct bio_list fixups;		/* holders of writes some refused */
 	struct work_struct fail_work;
 
 	/* Rebuild/write exclusion, see nexus_region.c. */
@@ -155,6 +156,20 @@ struct nexus_dev {
 	struct nexus_member members[NEXUS_MAX_CHILDREN];
 
 	struct nexus_bitmap *bitmap;	/* NULL: no write-intent bitmap */
+
+	/*
+	 * Writes held until an exclusion is durable (nexus_child.c,
+	 * nexus_meta.c).  @excl_seq is bumped before a child stops taking
+	 * writes (offline, fault, remove); a label write that began after the
+	 * bump sets @excl_durable to it.  A write dispatched after the bump may
+	 * have left that child out, so it is acknowledged only once its
+	 * dispatch-time @excl_seq is durable: until then it waits on @held.
+	 */
+	spinlock_t excl_lock;		/* child state changes, @excl_seq */
+	atomic_t excl_seq;
+	unsigned int excl_durable;	/* written under @hold_lock */
+	spinlock_t hold_lock;
+	struct bio_list held;		/* holders of settled writes */
 };
 
 /*
@@ -173,15 +188,23 @@ struct nexus_io {
 	struct bio *holder;		/* the clone this is part of */
 	unsigned long start_time;	/* for io accounting */
 	atomic_t remaining;		/* clones not yet accounted for */
-	atomic_t succeeded;		/* clones that completed without error */
+	/* Clones to children in sync (ONLINE at dispatch) that succeeded. */
+	atomic_t succeeded;
+	/* Clones that succeeded on any child: the data is on some copy. */
+	atomic_t applied;
 	blk_status_t status;		/* first error, for the parent */
 	bool in_region;			/* holds pending[] of @region */
 	unsigned long region;
+	unsigned int excl_seq;		/* nx->excl_seq when dispatched */
+	/* Discards/write-zeroes children refused (fail worker only). */
+	unsigned int refusals;
+	struct bio_list refused;	/* those clones but the holder */
 };
 
 /* Front pad of every clone: who it belongs to. */
 struct nexus_clone {
 	struct nexus_child *child;
+	bool in_sync;			/* writes: the child was ONLINE */
 	void *owner;			/* struct nexus_io, or the parent bio */
 	unsigned long start_time;	/* reads: io accounting of the parent */
 	struct nexus_io io;		/* a write's first clone: the write's */
@@ -213,6 +236,8 @@ struct nexus_dev *nexus_create(const struct nexus_create_args *args,
 int nexus_destroy(struct nexus_dev *nx, bool force,
 		  struct netlink_ext_ack *extack);
 void nexus_update_state(struct nexus_dev *nx);
+int nexus_restack_limits(struct nexus_dev *nx, struct nexus_child *c,
+			 struct netlink_ext_ack *extack);
 sector_t nexus_md_offset(sector_t child_sectors);
 bool nexus_name_valid(const char *name);
 
@@ -344,9 +369,9 @@ static inline bool nexus_child_readable(const struct nexus_child *c)
 }
 
 /* Writes also go to children that are catching up. */
-static inline bool nexus_child_writable(const struct nexus_child *c)
+static inline bool nexus_state_writable(enum nexus_child_state state)
 {
-	switch (READ_ONCE(c->state)) {
+	switch (state) {
 	case NEXUS_CHILD_ONLINE:
 	case NEXUS_CHILD_OUT_OF_SYNC:
 	case NEXUS_CHILD_REBUILDING:
@@ -354,6 +379,11 @@ static inline bool nexus_child_writable(const struct nexus_child *c)
 	default:
 		return false;
 	}
+}
+
+static inline bool nexus_child_writable(const struct nexus_child *c)
+{
+	return nexus_state_writable(READ_ONCE(c->state));
 }
 
 static inline void nexus_child_get(struct nexus_child *c)
@@ -372,6 +402,7 @@ static inline void nexus_child_put(struct nexus_child *c)
 }
 
 /* nexus_io.c */
+void nexus_release_held(struct nexus_dev *nx, unsigned int seq, bool healthy);
 int nexus_io_init(struct nexus_dev *nx);
 void nexus_io_exit(struct nexus_dev *nx);
 void nexus_submit_bio(struct bio *bio);

@@ -60,6 +60,7 @@ struct nexus_bitmap {
 	unsigned long *touched;		/* regions written since the last sweep */
 	unsigned long *blk_dirty;	/* blocks of @bits not yet written */
 	bool flush_first;		/* a dirty block clears bits */
+	unsigned long weight;		/* bits set in @bits */
 	struct bio_list deferred;	/* writes waiting for their bit */
 
 	struct work_struct work;	/* writes dirty blocks */
@@ -91,10 +92,13 @@ static unsigned int nexus_bm_blocks_for(unsigned long regions)
 }
 
 /**
- * nexus_bitmap_check_fit() - make the bitmap fit its area
+ * nexus_bitmap_check_fit() - bound the number of regions
  * @nx: the nexus, size known
  * @grow: the region size was not asked for: double it until it fits
  * @extack: why not
+ *
+ * With or without a bitmap: its area on disk bounds the regions, and so
+ * the dirty map each child keeps in memory.
  */
 int nexus_bitmap_check_fit(struct nexus_dev *nx, bool grow,
 			   struct netlink_ext_ack *extack)
@@ -103,7 +107,7 @@ int nexus_bitmap_check_fit(struct nexus_dev *nx, bool grow,
 	       NEXUS_BITMAP_MAX_BYTES) {
 		if (!grow || nx->region_size >= (1U << 30)) {
 			NL_SET_ERR_MSG_MOD(extack,
-					   "region size too small for a bitmap of this nexus size");
+					   "region size too small for a nexus of this size (too many regions)");
 			return -EINVAL;
 		}
 		nx->region_size <<= 1;
@@ -224,6 +228,7 @@ bool nexus_bitmap_defer(struct nexus_dev *nx, unsigned long region,
 	if (!test_bit_le(region, bm->bits)) {
 		__set_bit_le(region, bm->bits);
 		__set_bit(region / NEXUS_BM_BLOCK_BITS, bm->blk_dirty);
+		WRITE_ONCE(bm->weight, bm->weight + 1);
 	}
 	bio_list_add(&bm->deferred, bio);
 	spin_unlock(&bm->lock);
@@ -328,15 +333,26 @@ static void nexus_bm_write_blocks(struct nexus_bitmap *bm, unsigned int n,
 	}
 }
 
-/* What was written is now what is on disk. */
+/*
+ * What was written is on disk now.  A bit is durable only if it is both in
+ * the block written and still wanted: the sweep may have cleared it since
+ * the snapshot, and the block that clears it on disk is already due, so a
+ * write must not count on it.  (@ondisk never holds a bit @bits lacks.)
+ */
 static void nexus_bm_commit(struct nexus_bitmap *bm, unsigned int n)
 {
-	unsigned int i;
+	unsigned int i, w;
 
 	spin_lock(&bm->lock);
-	for (i = 0; i < n; i++)
-		memcpy(bm->ondisk + (size_t)bm->page_block[i] * NEXUS_BITMAP_BLOCK,
-		       page_address(bm->pages[i]), NEXUS_BITMAP_BLOCK);
+	for (i = 0; i < n; i++) {
+		size_t off = (size_t)bm->page_block[i] * NEXUS_BITMAP_BLOCK;
+		const unsigned long *written = page_address(bm->pages[i]);
+		const unsigned long *wanted = bm->bits + off;
+		unsigned long *ondisk = bm->ondisk + off;
+
+		for (w = 0; w < NEXUS_BITMAP_BLOCK / sizeof(long); w++)
+			WRITE_ONCE(ondisk[w], written[w] & wanted[w]);
+	}
 	spin_unlock(&bm->lock);
 }
 
@@ -405,14 +421,22 @@ static bool nexus_bm_may_clear(struct nexus_dev *nx)
 	return ok;
 }
 
-/* Clear the idle bits.  Under @lock.  Return: how many. */
-static unsigned long nexus_bm_clear_idle(struct nexus_bitmap *bm)
+/*
+ * Regions one step of a long walk over the bitmap looks at, with @lock
+ * held: the lock is dropped between steps, so that no writer that needs it
+ * waits for a walk over millions of regions.
+ */
+#define NEXUS_BM_STEP		8192UL
+
+/* Clear the idle bits of regions [@from, @to).  Under @lock.  Return: how many. */
+static unsigned long nexus_bm_clear_idle(struct nexus_bitmap *bm,
+					 unsigned long from, unsigned long to)
 {
 	struct nexus_dev *nx = bm->nx;
 	unsigned long r, cleared = 0;
 
-	for (r = find_next_bit_le(bm->bits, bm->nr_regions, 0); r < bm->nr_regions;
-	     r = find_next_bit_le(bm->bits, bm->nr_regions, r + 1)) {
+	for (r = find_next_bit_le(bm->bits, to, from); r < to;
+	     r = find_next_bit_le(bm->bits, to, r + 1)) {
 		if (test_bit(r, bm->touched) || nexus_region_busy(nx, r))
 			continue;
 		/* Writers test @ondisk without the lock: see the top. */
@@ -427,9 +451,11 @@ static unsigned long nexus_bm_clear_idle(struct nexus_bitmap *bm)
 		__set_bit(r / NEXUS_BM_BLOCK_BITS, bm->blk_dirty);
 		cleared++;
 	}
-	bitmap_zero(bm->touched, bm->nr_regions);
-	if (cleared)
+	bitmap_clear(bm->touched, from, to - from);
+	if (cleared) {
 		bm->flush_first = true;
+		WRITE_ONCE(bm->weight, bm->weight - cleared);
+	}
 	return cleared;
 }
 
@@ -437,12 +463,15 @@ static void nexus_bm_sweep(struct work_struct *work)
 {
 	struct nexus_bitmap *bm = container_of(to_delayed_work(work),
 					       struct nexus_bitmap, sweep);
-	unsigned long cleared = 0;
+	unsigned long cleared = 0, from, to;
 
-	if (nexus_bm_may_clear(bm->nx)) {
+	for (from = 0; from < bm->nr_regions && nexus_bm_may_clear(bm->nx);
+	     from = to) {
+		to = min(from + NEXUS_BM_STEP, bm->nr_regions);
 		spin_lock(&bm->lock);
-		cleared = nexus_bm_clear_idle(bm);
+		cleared += nexus_bm_clear_idle(bm, from, to);
 		spin_unlock(&bm->lock);
+		cond_resched();
 	}
 	if (cleared)
 		queue_work(nexus_bm_wq, &bm->work);
@@ -508,35 +537,39 @@ int nexus_bitmap_load(struct nexus_dev *nx, struct nexus_child *c)
 	for (r = bm->nr_regions; r < (unsigned long)bm->nr_blocks * NEXUS_BM_BLOCK_BITS; r++)
 		__clear_bit_le(r, bm->bits);
 	memcpy(bm->ondisk, bm->bits, (size_t)bm->nr_blocks * NEXUS_BITMAP_BLOCK);
+	bm->weight = 0;
+	for (r = find_next_bit_le(bm->bits, bm->nr_regions, 0); r < bm->nr_regions;
+	     r = find_next_bit_le(bm->bits, bm->nr_regions, r + 1))
+		bm->weight++;
 	return 0;
 }
 
-/* Set in @dirty (a native bitmap of regions) every bit of the bitmap. */
+/*
+ * Set in @dirty (a native bitmap of regions) every bit of the bitmap.
+ * Context: process; no bit is cleared meanwhile (a member is behind).
+ */
 void nexus_bitmap_to_dirty(struct nexus_dev *nx, unsigned long *dirty)
 {
 	struct nexus_bitmap *bm = nx->bitmap;
-	unsigned long r;
+	unsigned long r, from, to;
 
-	spin_lock(&bm->lock);
-	for (r = find_next_bit_le(bm->bits, bm->nr_regions, 0); r < bm->nr_regions;
-	     r = find_next_bit_le(bm->bits, bm->nr_regions, r + 1))
-		set_bit(r, dirty);
-	spin_unlock(&bm->lock);
+	for (from = 0; from < bm->nr_regions; from = to) {
+		to = min(from + NEXUS_BM_STEP, bm->nr_regions);
+		spin_lock(&bm->lock);
+		for (r = find_next_bit_le(bm->bits, to, from); r < to;
+		     r = find_next_bit_le(bm->bits, to, r + 1))
+			set_bit(r, dirty);
+		spin_unlock(&bm->lock);
+		cond_resched();
+	}
 }
 
+/* Regions whose bit is set; for replies, so it costs nothing to ask. */
 unsigned long nexus_bitmap_weight(struct nexus_dev *nx)
 {
 	struct nexus_bitmap *bm = nx->bitmap;
-	unsigned long r, n = 0;
 
-	if (!bm)
-		return 0;
-	spin_lock(&bm->lock);
-	for (r = find_next_bit_le(bm->bits, bm->nr_regions, 0); r < bm->nr_regions;
-	     r = find_next_bit_le(bm->bits, bm->nr_regions, r + 1))
-		n++;
-	spin_unlock(&bm->lock);
-	return n;
+	return bm ? READ_ONCE(bm->weight) : 0;
 }
 
 int nexus_bitmap_module_init(void)

@@ -187,31 +187,80 @@ static void nexus_child_state_changed(struct nexus_child *c,
 	nexus_update_state(c->nx);
 }
 
+enum nexus_transition {
+	NEXUS_TO_ANY,		/* any change but a fault over a fault */
+	NEXUS_FROM_ONE,		/* only from the given state */
+	NEXUS_FROM_WRITABLE,	/* only from a state that takes writes */
+};
+
+static bool nexus_transition_allowed(enum nexus_transition how,
+				     enum nexus_child_state old,
+				     enum nexus_child_state from,
+				     enum nexus_child_state to,
+				     enum nexus_child_reason reason)
+{
+	if (old == to)
+		return false;
+	switch (how) {
+	case NEXUS_FROM_ONE:
+		return old == from;
+	case NEXUS_FROM_WRITABLE:
+		return nexus_state_writable(old);
+	default:
+		/* A faulted child only leaves that state by admin action. */
+		return !(old == NEXUS_CHILD_FAULTED && reason == NEXUS_REASON_IO_ERROR);
+	}
+}
+
+/*
+ * Publish a new state for @c under nx->excl_lock.  A change that stops
+ * the child taking writes bumps nx->excl_seq first: writes dispatched
+ * after it may leave the child out, and wait until the label that
+ * records the change is durable (nexus_meta.c takes the sequence under the
+ * same lock, so every change it counts is one it sees).
+ */
+static bool nexus_child_transition(struct nexus_child *c,
+				   enum nexus_transition how,
+				   enum nexus_child_state from,
+				   enum nexus_child_state to,
+				   enum nexus_child_reason reason)
+{
+	struct nexus_dev *nx = c->nx;
+	enum nexus_child_state old;
+	bool ok;
+
+	spin_lock(&nx->excl_lock);
+	old = c->state;
+	ok = nexus_transition_allowed(how, old, from, to, reason);
+	if (ok) {
+		if (nexus_state_writable(old) && !nexus_state_writable(to)) {
+			atomic_inc(&nx->excl_seq);
+			/* Pairs with smp_rmb() in nexus_write_dispatch(). */
+			smp_mb__after_atomic();
+		}
+		WRITE_ONCE(c->state, to);
+	}
+	spin_unlock(&nx->excl_lock);
+	if (ok)
+		nexus_child_state_changed(c, to, reason);
+	return ok;
+}
+
 /**
  * nexus_child_set_state() - change a child's state and tell listeners
  * @c: the child
  * @state: new state
  * @reason: why (for FAULTED and OFFLINE)
  *
- * Context: process.  Called under nexus_lock from netlink, or from the IO
- * error worker, which cannot take nexus_lock (destroy holds it while it
- * waits for IO); the cmpxchg makes the two agree on one transition.
+ * Returns once the change is durable in the labels.
+ * Context: process.  Called from netlink, or from the IO error, rebuild
+ * and bitmap workers, which never take the configuration locks.
  */
 void nexus_child_set_state(struct nexus_child *c,
 			   enum nexus_child_state state,
 			   enum nexus_child_reason reason)
 {
-	enum nexus_child_state old = READ_ONCE(c->state);
-
-	do {
-		if (old == state)
-			return;
-		/* A faulted child only leaves that state by admin action. */
-		if (old == NEXUS_CHILD_FAULTED && reason == NEXUS_REASON_IO_ERROR)
-			return;
-	} while (!try_cmpxchg(&c->state, &old, state));
-
-	nexus_child_state_changed(c, state, reason);
+	nexus_child_transition(c, NEXUS_TO_ANY, 0, state, reason);
 }
 
 /**
@@ -228,10 +277,7 @@ bool nexus_child_change_state(struct nexus_child *c,
 			      enum nexus_child_state to,
 			      enum nexus_child_reason reason)
 {
-	if (!try_cmpxchg(&c->state, &from, to))
-		return false;
-	nexus_child_state_changed(c, to, reason);
-	return true;
+	return nexus_child_transition(c, NEXUS_FROM_ONE, from, to, reason);
 }
 
 static int nexus_free_slot(struct nexus_dev *nx, struct netlink_ext_ack *extack)
@@ -298,6 +344,8 @@ int nexus_child_add(struct nexus_dev *nx, const char *path, u32 flags,
 		ret = nexus_child_rejoin(c, flags, extack);
 	if (!ret)
 		ret = nexus_child_alloc_dirty(c);
+	if (!ret)
+		ret = nexus_restack_limits(nx, c, extack);
 	if (ret) {
 		nexus_child_close(c);
 		return ret;
@@ -350,8 +398,12 @@ int nexus_child_remove(struct nexus_child *c, u32 flags,
 		return -EBUSY;
 	}
 	nexus_rebuild_stop(c);
+	/*
+	 * Durable before anything is acknowledged without it: the labels
+	 * call it faulted, so a crash from here on never makes it a source.
+	 */
+	nexus_child_set_state(c, NEXUS_CHILD_FAULTED, NEXUS_REASON_REMOVED);
 	WRITE_ONCE(c->reason, NEXUS_REASON_REMOVED);
-	WRITE_ONCE(c->state, NEXUS_CHILD_FAULTED);
 	WRITE_ONCE(nx->children[c->slot], NULL);
 	/* Every submitter that saw the child has taken its inflight count. */
 	synchronize_rcu();
@@ -402,7 +454,12 @@ int nexus_child_offline(struct nexus_child *c, struct netlink_ext_ack *extack)
 		return -EBUSY;
 	}
 	nexus_rebuild_stop(c);
-	nexus_child_set_state(c, NEXUS_CHILD_OFFLINE, NEXUS_REASON_ADMIN);
+	/* The stopped rebuild may have faulted it: that is not undone. */
+	if (!nexus_child_transition(c, NEXUS_FROM_WRITABLE, 0, NEXUS_CHILD_OFFLINE,
+				    NEXUS_REASON_ADMIN)) {
+		NL_SET_ERR_MSG_MOD(extack, "the child faulted; it stays faulted");
+		return -EIO;
+	}
 	return 0;
 }
 

@@ -8,6 +8,7 @@
 #define _NEXUS_COMPAT_H
 
 #include <linux/blkdev.h>
+#include <linux/blk-mq.h>
 
 /* blk_mode_t (6.5) changed how block devices are opened and released. */
 #ifdef BLK_OPEN_READ
@@ -48,6 +49,21 @@ static inline struct block_device *nexus_handle_bdev(struct nexus_bdev_handle *h
 static inline struct gendisk *nexus_alloc_disk(void)
 {
 	return blk_alloc_disk(NUMA_NO_NODE);
+}
+
+/*
+ * New limits for a live queue: no submitter may be splitting a bio by the
+ * old ones meanwhile, so the queue is frozen around the change (a
+ * bio-based queue's usage count covers submit_bio only).
+ */
+static inline void nexus_queue_set_limits(struct request_queue *q,
+					  const struct queue_limits *lim,
+					  bool write_cache, bool fua)
+{
+	blk_mq_freeze_queue(q);
+	q->limits = *lim;
+	blk_queue_write_cache(q, write_cache, fua);
+	blk_mq_unfreeze_queue(q);
 }
 
 #endif /* _NEXUS_COMPAT_H */

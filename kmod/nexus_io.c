@@ -101,6 +101,7 @@ static void nexus_read_endio(struct bio *clone)
 {
 	struct nexus_clone *nc = nexus_clone_of(clone);
 	struct nexus_child *c = nc->child;
+	struct nexus_dev *nx = c->nx;
 	struct bio *parent = nc->owner;
 	unsigned long start_time = nc->start_time;
 
@@ -110,8 +111,9 @@ static void nexus_read_endio(struct bio *clone)
 	}
 	atomic64_inc(&c->reads);
 	bio_put(clone);
+	/* @c may be freed by a remove from here on: @nx was read before. */
 	nexus_child_put(c);
-	nexus_parent_done(c->nx, parent, start_time);
+	nexus_parent_done(nx, parent, start_time);
 }
 
 static void nexus_submit_read(struct nexus_dev *nx, struct bio *bio,
@@ -130,7 +132,21 @@ static void nexus_submit_read(struct nexus_dev *nx, struct bio *bio,
 	submit_bio_noacct(clone);
 }
 
-static void nexus_write_complete(struct nexus_io *io)
+/* Clones that refused a discard or write-zeroes nobody applied. */
+static void nexus_put_refused(struct nexus_io *io)
+{
+	struct bio *clone;
+
+	while ((clone = bio_list_pop(&io->refused))) {
+		struct nexus_child *c = nexus_clone_of(clone)->child;
+
+		bio_put(clone);
+		nexus_child_put(c);
+	}
+}
+
+/* Acknowledge a write whose every clone is accounted for. */
+static void nexus_write_finish(struct nexus_io *io)
 {
 	struct nexus_dev *nx = io->nx;
 	struct bio *parent = io->parent;
@@ -139,14 +155,99 @@ static void nexus_write_complete(struct nexus_io *io)
 
 	if (io->in_region)
 		nexus_write_exit(nx, io->region);
-	if (io->status == BLK_STS_NOTSUPP)
+	/* Only a copy in sync makes a write good (md: In_sync devices). */
+	if (atomic_read(&io->succeeded))
+		parent->bi_status = BLK_STS_OK;
+	else if (io->status == BLK_STS_NOTSUPP)
 		parent->bi_status = BLK_STS_NOTSUPP;
-	else if (!atomic_read(&io->succeeded))
+	else
 		parent->bi_status = io->status ?: BLK_STS_IOERR;
+	nexus_put_refused(io);
 	/* Freed before its child's reference goes, like any other clone. */
 	bio_put(io->holder);
 	nexus_child_put(c);
 	nexus_parent_done(nx, parent, start_time);
+}
+
+static bool nexus_excl_durable(struct nexus_dev *nx, unsigned int seq)
+{
+	return (int)(READ_ONCE(nx->excl_durable) - seq) >= 0;
+}
+
+/*
+ * A write that may have left out a child being excluded waits for the
+ * label that says so (nexus_release_held()): acknowledged before it, a
+ * crash could bring the excluded child back as a resync source.
+ */
+static void nexus_write_settle(struct nexus_io *io)
+{
+	struct nexus_dev *nx = io->nx;
+	unsigned long flags;
+
+	if (likely(nexus_excl_durable(nx, io->excl_seq))) {
+		nexus_write_finish(io);
+		return;
+	}
+	spin_lock_irqsave(&nx->hold_lock, flags);
+	if (nexus_excl_durable(nx, io->excl_seq)) {
+		spin_unlock_irqrestore(&nx->hold_lock, flags);
+		nexus_write_finish(io);
+		return;
+	}
+	bio_list_add(&nx->held, io->holder);
+	spin_unlock_irqrestore(&nx->hold_lock, flags);
+}
+
+/**
+ * nexus_release_held() - acknowledge the writes an exclusion held
+ * @nx: the nexus
+ * @seq: the nx->excl_seq that a label write began after and made durable
+ * @healthy: a child in sync is left; if not, the held writes fail
+ *
+ * Context: process (the label writer).
+ */
+void nexus_release_held(struct nexus_dev *nx, unsigned int seq, bool healthy)
+{
+	struct bio_list ready, wait;
+	struct bio *holder;
+
+	bio_list_init(&ready);
+	bio_list_init(&wait);
+	spin_lock_irq(&nx->hold_lock);
+	if ((int)(seq - nx->excl_durable) > 0)
+		WRITE_ONCE(nx->excl_durable, seq);
+	while ((holder = bio_list_pop(&nx->held))) {
+		struct nexus_io *io = &nexus_clone_of(holder)->io;
+
+		bio_list_add(nexus_excl_durable(nx, io->excl_seq) ? &ready : &wait,
+			     holder);
+	}
+	bio_list_merge(&nx->held, &wait);
+	spin_unlock_irq(&nx->hold_lock);
+
+	while ((holder = bio_list_pop(&ready))) {
+		struct nexus_io *io = &nexus_clone_of(holder)->io;
+
+		if (!healthy)
+			atomic_set(&io->succeeded, 0);
+		nexus_write_finish(io);
+	}
+}
+
+static void nexus_write_complete(struct nexus_io *io)
+{
+	struct nexus_dev *nx = io->nx;
+	unsigned long flags;
+
+	/* Some children refused what others applied: the fail worker decides. */
+	if (unlikely(io->refusals && atomic_read(&io->applied))) {
+		spin_lock_irqsave(&nx->fail_lock, flags);
+		bio_list_add(&nx->fixups, io->holder);
+		spin_unlock_irqrestore(&nx->fail_lock, flags);
+		queue_work(nexus_wq, &nx->fail_work);
+		return;
+	}
+	nexus_write_settle(io);
 }
 
 /* Account for one finished clone; the write's holder goes last. */
@@ -173,8 +274,21 @@ static void nexus_write_endio(struct bio *clone)
 		return;
 	}
 	atomic64_inc(&c->writes);
-	atomic_inc(&io->succeeded);
+	atomic_inc(&io->applied);
+	if (nc->in_sync)
+		atomic_inc(&io->succeeded);
 	nexus_write_put(io, clone);
+}
+
+/* A write's clone for @c, which counts for the write if @c is in sync. */
+static struct bio *nexus_write_clone(struct nexus_dev *nx, struct nexus_child *c,
+				     struct bio *parent, struct nexus_io *io)
+{
+	struct bio *clone = nexus_clone_alloc(nx, c, parent, io,
+					      nexus_write_endio);
+
+	nexus_clone_of(clone)->in_sync = nexus_child_readable(c);
+	return clone;
 }
 
 /**
@@ -193,7 +307,7 @@ void nexus_write_dispatch(struct nexus_dev *nx, struct bio *bio,
 	struct nexus_child *targets[NEXUS_MAX_CHILDREN];
 	unsigned int slots = READ_ONCE(nx->nr_slots);
 	bool in_region = bio_sectors(bio) != 0;
-	unsigned int n = 0, i;
+	unsigned int n = 0, i, seq;
 	struct bio *holder;
 	struct nexus_io *io;
 
@@ -211,6 +325,9 @@ void nexus_write_dispatch(struct nexus_dev *nx, struct bio *bio,
 		}
 	}
 	rcu_read_unlock();
+	/* Pairs with the barrier in nexus_child_transition(). */
+	smp_rmb();
+	seq = atomic_read(&nx->excl_seq);
 
 	if (unlikely(!n)) {
 		if (in_region)
@@ -220,7 +337,7 @@ void nexus_write_dispatch(struct nexus_dev *nx, struct bio *bio,
 		return;
 	}
 
-	holder = nexus_clone_alloc(nx, targets[0], bio, NULL, nexus_write_endio);
+	holder = nexus_write_clone(nx, targets[0], bio, NULL);
 	io = &nexus_clone_of(holder)->io;
 	nexus_clone_of(holder)->owner = io;
 	io->nx = nx;
@@ -229,12 +346,15 @@ void nexus_write_dispatch(struct nexus_dev *nx, struct bio *bio,
 	io->status = BLK_STS_OK;
 	io->in_region = in_region;
 	io->region = region;
+	io->excl_seq = seq;
+	io->refusals = 0;
+	bio_list_init(&io->refused);
 	atomic_set(&io->remaining, n);
 	atomic_set(&io->succeeded, 0);
+	atomic_set(&io->applied, 0);
 	io->start_time = bio_start_io_acct(bio);
 	for (i = 1; i < n; i++)
-		submit_bio_noacct(nexus_clone_alloc(nx, targets[i], bio, io,
-						    nexus_write_endio));
+		submit_bio_noacct(nexus_write_clone(nx, targets[i], bio, io));
 	submit_bio_noacct(holder);
 }
 
@@ -284,12 +404,73 @@ static void nexus_write_failed(struct bio *clone)
 
 	if (nexus_error_is_unsupported(clone)) {
 		io->status = BLK_STS_NOTSUPP;
+		io->refusals++;
+		/* Kept, with its child, until the others are done. */
+		if (clone != io->holder) {
+			bio_list_add(&io->refused, clone);
+			if (atomic_dec_and_test(&io->remaining))
+				nexus_write_complete(io);
+			return;
+		}
 	} else {
 		if (!io->status)
 			io->status = clone->bi_status;
 		nexus_fault_child(c, clone);
 	}
 	nexus_write_put(io, clone);
+}
+
+/* Fault the children catching up: they applied what no copy in sync did. */
+static void nexus_fault_catching_up(struct nexus_dev *nx, struct bio *clone)
+{
+	unsigned int slots = READ_ONCE(nx->nr_slots), i;
+
+	for (i = 0; i < slots; i++) {
+		struct nexus_child *c;
+
+		rcu_read_lock();
+		c = READ_ONCE(nx->children[i]);
+		if (c && nexus_child_writable(c) && !nexus_child_readable(c))
+			nexus_child_get(c);
+		else
+			c = NULL;
+		rcu_read_unlock();
+		if (c) {
+			nexus_fault_child(c, clone);
+			nexus_child_put(c);
+		}
+	}
+}
+
+/*
+ * A discard or write-zeroes that some children applied and others refused
+ * leaves copies that differ.  If a child in sync applied it, the ones that
+ * refused are faulted (a full copy brings them back); if none in sync did,
+ * the children catching up that applied it are.  Either way the write
+ * waits for that to be durable like any other exclusion.  Refused by every
+ * child, nothing differs.
+ */
+static void nexus_write_fixup(struct bio *holder)
+{
+	struct nexus_io *io = &nexus_clone_of(holder)->io;
+	bool applied = atomic_read(&io->applied);
+	bool in_sync = atomic_read(&io->succeeded);
+	struct bio *clone;
+
+	while ((clone = bio_list_pop(&io->refused))) {
+		struct nexus_child *c = nexus_clone_of(clone)->child;
+
+		if (in_sync)
+			nexus_fault_child(c, clone);
+		bio_put(clone);
+		nexus_child_put(c);
+	}
+	if (in_sync && holder->bi_status == BLK_STS_NOTSUPP)
+		nexus_fault_child(nexus_clone_of(holder)->child, holder);
+	if (applied && !in_sync)
+		nexus_fault_catching_up(io->nx, holder);
+	io->excl_seq = atomic_read(&io->nx->excl_seq);
+	nexus_write_settle(io);
 }
 
 /*
@@ -322,7 +503,7 @@ static void nexus_read_failed(struct bio *clone)
 static void nexus_fail_work(struct work_struct *work)
 {
 	struct nexus_dev *nx = container_of(work, struct nexus_dev, fail_work);
-	struct bio_list failed;
+	struct bio_list failed, fixups;
 	unsigned int noio;
 	struct bio *clone;
 
@@ -331,6 +512,8 @@ static void nexus_fail_work(struct work_struct *work)
 	spin_lock_irq(&nx->fail_lock);
 	failed = nx->failed_clones;
 	bio_list_init(&nx->failed_clones);
+	fixups = nx->fixups;
+	bio_list_init(&nx->fixups);
 	spin_unlock_irq(&nx->fail_lock);
 
 	while ((clone = bio_list_pop(&failed))) {
@@ -339,6 +522,8 @@ static void nexus_fail_work(struct work_struct *work)
 		else
 			nexus_write_failed(clone);
 	}
+	while ((clone = bio_list_pop(&fixups)))
+		nexus_write_fixup(clone);
 	memalloc_noio_restore(noio);
 }
 
@@ -372,6 +557,12 @@ int nexus_io_init(struct nexus_dev *nx)
 
 	spin_lock_init(&nx->fail_lock);
 	bio_list_init(&nx->failed_clones);
+	bio_list_init(&nx->fixups);
+	spin_lock_init(&nx->excl_lock);
+	spin_lock_init(&nx->hold_lock);
+	bio_list_init(&nx->held);
+	atomic_set(&nx->excl_seq, 0);
+	nx->excl_durable = 0;
 	INIT_WORK(&nx->fail_work, nexus_fail_work);
 
 	ret = nexus_region_init(nx);

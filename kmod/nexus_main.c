@@ -174,38 +174,106 @@ static int nexus_open_children(struct nexus_dev *nx,
 	return 0;
 }
 
+/* Limits stacked from the children, and the cache flags to offer. */
+struct nexus_limits {
+	struct queue_limits lim;
+	/* Kept apart: blk_stack_limits() would take the largest non-zero. */
+	unsigned int max_discard;
+	unsigned int max_secure_erase;
+	unsigned int max_write_zeroes;
+	bool write_cache;
+	bool fua;
+};
+
+static int nexus_stack_one(struct nexus_dev *nx, struct nexus_child *c,
+			   struct nexus_limits *nl,
+			   struct netlink_ext_ack *extack)
+{
+	struct block_device *bdev = nexus_child_bdev(c);
+	struct queue_limits *lim = &nl->lim;
+
+	if (blk_stack_limits(lim, &bdev_get_queue(bdev)->limits,
+			     get_start_sect(bdev)) < 0) {
+		pr_err("%s: child %s: alignment does not match the other children\n",
+		       nx->name, c->path);
+		NL_SET_ERR_MSG_MOD(extack,
+				   "children's block sizes or alignments cannot be reconciled");
+		return -EINVAL;
+	}
+	/* What one child cannot do, the nexus does not offer (see below). */
+	nl->max_discard = min(nl->max_discard, bdev_max_discard_sectors(bdev));
+	nl->max_secure_erase = min(nl->max_secure_erase,
+				   bdev_max_secure_erase_sectors(bdev));
+	nl->max_write_zeroes = min(nl->max_write_zeroes,
+				   bdev_write_zeroes_sectors(bdev));
+	/* One volatile cache among the children: flushes must reach it. */
+	nl->write_cache |= bdev_write_cache(bdev);
+	nl->fua |= bdev_fua(bdev);
+	return 0;
+}
+
 /*
- * Stack the children's queue limits onto the nexus.  Discard is offered only
- * when every child has it: a discard that one child silently ignores would
- * leave the mirrors disagreeing about what reads back.
+ * Stack the queue limits of the children and of @extra, a child about to
+ * join.  Discard, secure erase and write-zeroes are offered only when every
+ * child has them (blk_stack_limits() keeps what any child has): one a
+ * child refuses or silently ignores leaves the copies different.
  */
-static int nexus_stack_limits(struct nexus_dev *nx,
+static int nexus_stack_limits(struct nexus_dev *nx, struct nexus_child *extra,
+			      struct nexus_limits *nl,
 			      struct netlink_ext_ack *extack)
 {
-	struct request_queue *q = nx->disk->queue;
-	unsigned int max_discard = UINT_MAX, i;
-	bool write_cache = false, fua = false;
 	struct nexus_child *c;
+	unsigned int i;
+	int ret;
 
-	blk_set_stacking_limits(&q->limits);
+	memset(nl, 0, sizeof(*nl));
+	blk_set_stacking_limits(&nl->lim);
+	nl->max_discard = UINT_MAX;
+	nl->max_secure_erase = UINT_MAX;
+	nl->max_write_zeroes = UINT_MAX;
 	for (i = 0; (c = nexus_child_next(nx, &i)); i++) {
-		struct block_device *bdev = nexus_child_bdev(c);
-		struct request_queue *cq = bdev_get_queue(bdev);
-
-		if (blk_stack_limits(&q->limits, &cq->limits,
-				     get_start_sect(bdev)) < 0) {
-			pr_err("%s: child %s: alignment does not match the other children\n",
-			       nx->name, c->path);
-			NL_SET_ERR_MSG_MOD(extack,
-					   "children's block sizes or alignments cannot be reconciled");
-			return -EINVAL;
-		}
-		max_discard = min(max_discard, bdev_max_discard_sectors(bdev));
-		write_cache |= bdev_write_cache(bdev);
-		fua |= bdev_fua(bdev);
+		ret = nexus_stack_one(nx, c, nl, extack);
+		if (ret)
+			return ret;
 	}
-	blk_queue_max_discard_sectors(q, max_discard);
-	blk_queue_write_cache(q, write_cache, fua);
+	if (extra) {
+		ret = nexus_stack_one(nx, extra, nl, extack);
+		if (ret)
+			return ret;
+	}
+	nl->lim.max_discard_sectors = nl->max_discard;
+	nl->lim.max_hw_discard_sectors = nl->max_discard;
+	nl->lim.max_secure_erase_sectors = nl->max_secure_erase;
+	nl->lim.max_write_zeroes_sectors = nl->max_write_zeroes;
+	return 0;
+}
+
+/**
+ * nexus_restack_limits() - the limits of a live nexus, with @c joining
+ * @nx: the nexus
+ * @c: the child about to be published
+ * @extack: why not
+ *
+ * Before the child takes any IO: from then on flushes and FUA reach its
+ * volatile cache, and nothing it cannot do is offered.  The logical block
+ * size stays (nexus_child_fits() refused larger ones).
+ * Context: process, the nexus's configuration lock held.
+ */
+int nexus_restack_limits(struct nexus_dev *nx, struct nexus_child *c,
+			 struct netlink_ext_ack *extack)
+{
+	struct request_queue *q = nx->disk->queue;
+	struct nexus_limits nl;
+	int ret;
+
+	ret = nexus_stack_limits(nx, c, &nl, extack);
+	if (ret)
+		return ret;
+	nl.lim.logical_block_size = max(nl.lim.logical_block_size,
+					queue_logical_block_size(q));
+	nl.lim.physical_block_size = max(nl.lim.physical_block_size,
+					 queue_physical_block_size(q));
+	nexus_queue_set_limits(q, &nl.lim, nl.write_cache, nl.fua);
 	return 0;
 }
 
@@ -257,9 +325,13 @@ static int nexus_alloc_dirty_maps(struct nexus_dev *nx)
 	return 0;
 }
 
-static int nexus_setup_disk(struct nexus_dev *nx, u64 requested,
+static int nexus_setup_disk(struct nexus_dev *nx,
+			    const struct nexus_create_args *args,
 			    struct netlink_ext_ack *extack)
 {
+	bool assemble = args->flags & NEXUS_F_ASSEMBLE;
+	u64 requested = assemble ? (u64)nx->sectors << SECTOR_SHIFT : args->size;
+	struct nexus_limits nl;
 	struct gendisk *disk;
 	int ret;
 
@@ -271,10 +343,16 @@ static int nexus_setup_disk(struct nexus_dev *nx, u64 requested,
 	disk->private_data = nx;
 	strscpy(disk->disk_name, nx->name, sizeof(disk->disk_name));
 
-	ret = nexus_stack_limits(nx, extack);
+	ret = nexus_stack_limits(nx, NULL, &nl, extack);
 	if (ret)
 		goto put_disk;
+	disk->queue->limits = nl.lim;
+	blk_queue_write_cache(disk->queue, nl.write_cache, nl.fua);
 	ret = nexus_compute_size(nx, requested, extack);
+	if (ret)
+		goto put_disk;
+	/* Bitmap or not, the regions are bounded: each child maps them all. */
+	ret = nexus_bitmap_check_fit(nx, !assemble && !args->region_size, extack);
 	if (ret)
 		goto put_disk;
 	ret = nexus_alloc_dirty_maps(nx);
@@ -351,10 +429,6 @@ static int nexus_setup_meta(struct nexus_dev *nx,
 	int ret;
 
 	if (nx->use_bitmap) {
-		ret = nexus_bitmap_check_fit(nx, !assemble && !args->region_size,
-					     extack);
-		if (ret)
-			return ret;
 		ret = nexus_bitmap_create(nx);
 		if (ret)
 			return ret;
@@ -421,8 +495,7 @@ struct nexus_dev *nexus_create(const struct nexus_create_args *args,
 	ret = nexus_identify(nx, args, extack);
 	if (ret)
 		goto close_children;
-	ret = nexus_setup_disk(nx, assemble ? (u64)nx->sectors << SECTOR_SHIFT :
-			       args->size, extack);
+	ret = nexus_setup_disk(nx, args, extack);
 	if (ret)
 		goto close_children;
 	ret = nexus_setup_meta(nx, args, extack);

@@ -238,7 +238,7 @@ static enum nexus_member_state nexus_member_state_of(struct nexus_child *c)
 	case NEXUS_CHILD_FAULTED:
 		return NEXUS_MEMBER_FAULTED;
 	case NEXUS_CHILD_OFFLINE:
-		return c->nx->bitmap ? NEXUS_MEMBER_BITMAP : NEXUS_MEMBER_FULL;
+		/* Taken offline before its catch-up from scratch was done. */
 	default:
 		return c->needs_full || !c->nx->bitmap ? NEXUS_MEMBER_FULL :
 							 NEXUS_MEMBER_BITMAP;
@@ -346,13 +346,26 @@ static bool nexus_meta_write_pass(struct nexus_dev *nx, bool clean)
 	return ok;
 }
 
+/* The exclusions published so far; the states read after it show them. */
+static unsigned int nexus_meta_excl_seq(struct nexus_dev *nx)
+{
+	unsigned int seq;
+
+	spin_lock(&nx->excl_lock);
+	seq = atomic_read(&nx->excl_seq);
+	spin_unlock(&nx->excl_lock);
+	return seq;
+}
+
 static int nexus_meta_write_locked(struct nexus_dev *nx, bool clean)
 {
-	unsigned int tries;
+	unsigned int tries, seq;
+	bool healthy;
 
 	/* Each failed pass faults a child, so this ends. */
 	for (tries = 0; tries <= NEXUS_MAX_CHILDREN; tries++) {
 		nx->generation++;
+		seq = nexus_meta_excl_seq(nx);
 		nexus_members_refresh(nx, nx->generation);
 		if (nexus_meta_write_pass(nx, clean))
 			break;
@@ -360,7 +373,10 @@ static int nexus_meta_write_locked(struct nexus_dev *nx, bool clean)
 	/* New members need the whole bitmap; faulted ones leave it. */
 	if (nx->bitmap && !clean)
 		nexus_bitmap_kick_all(nx);
-	return nexus_healthy_children(nx) ? 0 : -EIO;
+	healthy = nexus_healthy_children(nx);
+	/* Every exclusion up to @seq is on the labels now. */
+	nexus_release_held(nx, seq, healthy);
+	return healthy ? 0 : -EIO;
 }
 
 static int nexus_meta_write(struct nexus_dev *nx, bool clean)
@@ -491,6 +507,9 @@ static int nexus_meta_check_one(struct nexus_dev *nx, struct nexus_child *c,
 	const char *why = NULL;
 	int ret = nexus_label_read(c, l, &why);
 
+	/* The new labels must outrank every old one, or assembly picks those. */
+	if (!ret)
+		nx->generation = max(nx->generation, le64_to_cpu(l->generation));
 	if (ret == -ENODATA || (args->flags & NEXUS_F_FORCE))
 		return 0;
 	if (ret == -EBADMSG) {
@@ -504,10 +523,17 @@ static int nexus_meta_check_one(struct nexus_dev *nx, struct nexus_child *c,
 				 c->path, ret);
 		return ret;
 	}
-	/* Re-creating the same nexus on its own children is allowed. */
+	/* Re-creating the same nexus on its own children is allowed... */
 	if (!strcmp(l->name, args->name) &&
-	    (!args->uuid || !memcmp(l->nexus_uuid, args->uuid, NEXUS_UUID_LEN)))
-		return 0;
+	    (!args->uuid || !memcmp(l->nexus_uuid, args->uuid, NEXUS_UUID_LEN))) {
+		if (le32_to_cpu(l->flags) & NEXUS_LABEL_CLEAN)
+			return 0;
+		/* ...once it was shut down: else its copies need a resync. */
+		nexus_extack_fmt(extack,
+				 "child %s carries the unclean label of nexus %s (not shut down cleanly); assemble it to resync the copies, or force to overwrite",
+				 c->path, l->name);
+		return -EEXIST;
+	}
 	nexus_extack_fmt(extack,
 			 "child %s carries the label of nexus %s (%pUb); assemble it, or force to overwrite",
 			 c->path, l->name, l->nexus_uuid);
@@ -520,6 +546,8 @@ static int nexus_meta_check_one(struct nexus_dev *nx, struct nexus_child *c,
  * @args: the request (NEXUS_F_FORCE skips the check)
  * @extack: names the child
  *
+ * Also sets nx->generation to the newest generation found, so that the
+ * first label written outranks every label the children carried.
  * Context: process, nexus_lock held.  Nothing is written.
  */
 int nexus_meta_check_foreign(struct nexus_dev *nx,

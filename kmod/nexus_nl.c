@@ -27,6 +27,20 @@ static struct nexus_dev *nexus_nl_lookup(struct genl_info *info)
 	return nx;
 }
 
+/*
+ * Every command but GET opens, writes or reconfigures block devices: that
+ * takes CAP_SYS_ADMIN (as nbd's netlink does), not the CAP_NET_ADMIN of
+ * GENL_ADMIN_PERM, which many network daemons and containers hold.
+ */
+static int nexus_nl_may_admin(struct sk_buff *skb, struct genl_info *info)
+{
+	if (netlink_capable(skb, CAP_SYS_ADMIN))
+		return 0;
+	NL_SET_ERR_MSG_MOD(info->extack,
+			   "this command needs CAP_SYS_ADMIN (it opens and writes block devices)");
+	return -EPERM;
+}
+
 static u32 nexus_nl_flags(struct genl_info *info)
 {
 	struct nlattr *attr = info->attrs[NEXUS_A_FLAGS];
@@ -171,13 +185,45 @@ int nexus_nl_fill_nexus(struct sk_buff *skb, struct nexus_dev *nx)
 	return nexus_nl_fill_children(skb, nx);
 }
 
+/* The most one child's nest takes, path and rebuild included. */
+static size_t nexus_nl_child_size(void)
+{
+	return nla_total_size(0) +			/* the nest */
+	       nla_total_size(NEXUS_PATH_MAX + 1) +
+	       5 * nla_total_size(sizeof(u32)) +	/* slot .. minor */
+	       5 * nla_total_size_64bit(sizeof(u64)) +	/* size .. generation */
+	       nla_total_size(NEXUS_UUID_LEN) +
+	       nla_total_size(0) +			/* the rebuild nest */
+	       2 * nla_total_size(sizeof(u32)) +
+	       3 * nla_total_size_64bit(sizeof(u64));
+}
+
+/*
+ * The most one nexus takes in a message: every slot a child or a missing
+ * member.  Replies and dump messages are sized by it, so a nexus of 32
+ * children with the longest paths always fits.
+ */
+static size_t nexus_nl_nexus_size(void)
+{
+	size_t missing = nla_total_size(0) + 2 * nla_total_size(sizeof(u32)) +
+			 nla_total_size(NEXUS_UUID_LEN) +
+			 nla_total_size_64bit(sizeof(u64));
+
+	return GENL_HDRLEN + nla_total_size(NEXUS_NAME_MAX + 1) +
+	       nla_total_size(NEXUS_UUID_LEN) +
+	       10 * nla_total_size(sizeof(u32)) +
+	       4 * nla_total_size_64bit(sizeof(u64)) +
+	       2 * nla_total_size(0) +			/* children, missing */
+	       NEXUS_MAX_CHILDREN * (nexus_nl_child_size() + missing);
+}
+
 /* Send @nx as the reply to a request.  Context: nexus_lock held. */
 static int nexus_nl_reply_nexus(struct genl_info *info, struct nexus_dev *nx)
 {
 	struct sk_buff *msg;
 	void *hdr;
 
-	msg = genlmsg_new(NLMSG_DEFAULT_SIZE, GFP_KERNEL);
+	msg = genlmsg_new(nexus_nl_nexus_size(), GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
 	hdr = genlmsg_put_reply(msg, info, &nexus_genl_family, 0,
@@ -320,6 +366,10 @@ int nexus_nl_nexus_create_doit(struct sk_buff *skb, struct genl_info *info)
 	struct nexus_dev *nx;
 	int ret;
 
+	ret = nexus_nl_may_admin(skb, info);
+	if (ret)
+		return ret;
+
 	ret = nexus_nl_parse_create(info, &args);
 	if (ret)
 		return ret;
@@ -335,6 +385,10 @@ int nexus_nl_nexus_destroy_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nexus_dev *nx;
 	int ret;
+
+	ret = nexus_nl_may_admin(skb, info);
+	if (ret)
+		return ret;
 
 	mutex_lock(&nexus_lock);
 	nx = nexus_nl_lookup(info);
@@ -359,14 +413,24 @@ int nexus_nl_nexus_get_doit(struct sk_buff *skb, struct genl_info *info)
 	return ret;
 }
 
+/* Every message of a dump has room for the largest nexus. */
+int nexus_nl_nexus_get_start(struct netlink_callback *cb)
+{
+	cb->min_dump_alloc = nexus_nl_nexus_size();
+	return 0;
+}
+
 /*
  * Dump every nexus.  cb->args[0] counts the nexuses already sent, so a dump
- * that spans several messages resumes after the last one that fitted.
+ * that spans several messages resumes after the last one that fitted.  One
+ * that does not fit an empty message ends the dump with -EMSGSIZE, never
+ * silently.
  */
 int nexus_nl_nexus_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	long skip = cb->args[0], idx = 0;
 	struct nexus_dev *nx;
+	int ret = 0;
 	void *hdr;
 
 	mutex_lock(&nexus_lock);
@@ -376,17 +440,18 @@ int nexus_nl_nexus_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
 				  cb->nlh->nlmsg_seq, &nexus_genl_family,
 				  NLM_F_MULTI, NEXUS_CMD_NEXUS_GET);
-		if (!hdr)
-			break;
-		if (nexus_nl_fill_nexus(skb, nx)) {
-			genlmsg_cancel(skb, hdr);
+		if (!hdr || nexus_nl_fill_nexus(skb, nx)) {
+			if (hdr)
+				genlmsg_cancel(skb, hdr);
+			if (!skb->len)
+				ret = -EMSGSIZE;
 			break;
 		}
 		genlmsg_end(skb, hdr);
 	}
 	mutex_unlock(&nexus_lock);
 	cb->args[0] = idx;
-	return skb->len;
+	return ret ?: skb->len;
 }
 
 /* Attributes fixed at create time, refused by NEXUS_CMD_NEXUS_SET. */
@@ -400,6 +465,10 @@ int nexus_nl_nexus_set_doit(struct sk_buff *skb, struct genl_info *info)
 	struct nexus_dev *nx;
 	unsigned int i;
 	int ret = 0;
+
+	ret = nexus_nl_may_admin(skb, info);
+	if (ret)
+		return ret;
 
 	for (i = 0; i < ARRAY_SIZE(nexus_immutable_attrs); i++) {
 		struct nlattr *attr = info->attrs[nexus_immutable_attrs[i]];
@@ -437,13 +506,17 @@ static int nexus_nl_child_path(struct genl_info *info, const char **path)
 					 info->extack);
 }
 
-static int nexus_nl_child_do(struct genl_info *info, nexus_child_op_t op)
+static int nexus_nl_child_do(struct sk_buff *skb, struct genl_info *info,
+			     nexus_child_op_t op)
 {
 	struct nexus_child *c;
 	struct nexus_dev *nx;
 	const char *path;
 	int ret;
 
+	ret = nexus_nl_may_admin(skb, info);
+	if (ret)
+		return ret;
 	ret = nexus_nl_child_path(info, &path);
 	if (ret)
 		return ret;
@@ -470,6 +543,10 @@ int nexus_nl_child_add_doit(struct sk_buff *skb, struct genl_info *info)
 	struct nexus_dev *nx;
 	const char *path;
 	int ret;
+
+	ret = nexus_nl_may_admin(skb, info);
+	if (ret)
+		return ret;
 
 	ret = nexus_nl_child_path(info, &path);
 	if (ret)
@@ -506,6 +583,10 @@ int nexus_nl_child_remove_doit(struct sk_buff *skb, struct genl_info *info)
 	struct nlattr *tb[NEXUS_CHILD_A_MAX + 1];
 	int ret;
 
+	ret = nexus_nl_may_admin(skb, info);
+	if (ret)
+		return ret;
+
 	if (GENL_REQ_ATTR_CHECK(info, NEXUS_A_CHILD))
 		return -EINVAL;
 	ret = nla_parse_nested(tb, NEXUS_CHILD_A_MAX, info->attrs[NEXUS_A_CHILD],
@@ -514,12 +595,12 @@ int nexus_nl_child_remove_doit(struct sk_buff *skb, struct genl_info *info)
 		return ret;
 	if (tb[NEXUS_CHILD_A_UUID] && !tb[NEXUS_CHILD_A_PATH])
 		return nexus_nl_forget_missing(info, nla_data(tb[NEXUS_CHILD_A_UUID]));
-	return nexus_nl_child_do(info, nexus_child_remove);
+	return nexus_nl_child_do(skb, info, nexus_child_remove);
 }
 
 int nexus_nl_child_fault_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	return nexus_nl_child_do(info, nexus_child_fault);
+	return nexus_nl_child_do(skb, info, nexus_child_fault);
 }
 
 static int nexus_op_offline(struct nexus_child *c, u32 flags,
@@ -530,7 +611,7 @@ static int nexus_op_offline(struct nexus_child *c, u32 flags,
 
 int nexus_nl_child_offline_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	return nexus_nl_child_do(info, nexus_op_offline);
+	return nexus_nl_child_do(skb, info, nexus_op_offline);
 }
 
 static int nexus_op_online(struct nexus_child *c, u32 flags,
@@ -541,7 +622,7 @@ static int nexus_op_online(struct nexus_child *c, u32 flags,
 
 int nexus_nl_child_online_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	return nexus_nl_child_do(info, nexus_op_online);
+	return nexus_nl_child_do(skb, info, nexus_op_online);
 }
 
 static int nexus_op_rebuild_start(struct nexus_child *c, u32 flags,
@@ -552,7 +633,7 @@ static int nexus_op_rebuild_start(struct nexus_child *c, u32 flags,
 
 int nexus_nl_rebuild_start_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	return nexus_nl_child_do(info, nexus_op_rebuild_start);
+	return nexus_nl_child_do(skb, info, nexus_op_rebuild_start);
 }
 
 static int nexus_op_rebuild_stop(struct nexus_child *c, u32 flags,
@@ -563,7 +644,7 @@ static int nexus_op_rebuild_stop(struct nexus_child *c, u32 flags,
 
 int nexus_nl_rebuild_stop_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	return nexus_nl_child_do(info, nexus_op_rebuild_stop);
+	return nexus_nl_child_do(skb, info, nexus_op_rebuild_stop);
 }
 
 static int nexus_op_rebuild_pause(struct nexus_child *c, u32 flags,
@@ -574,7 +655,7 @@ static int nexus_op_rebuild_pause(struct nexus_child *c, u32 flags,
 
 int nexus_nl_rebuild_pause_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	return nexus_nl_child_do(info, nexus_op_rebuild_pause);
+	return nexus_nl_child_do(skb, info, nexus_op_rebuild_pause);
 }
 
 static int nexus_op_rebuild_resume(struct nexus_child *c, u32 flags,
@@ -585,5 +666,5 @@ static int nexus_op_rebuild_resume(struct nexus_child *c, u32 flags,
 
 int nexus_nl_rebuild_resume_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	return nexus_nl_child_do(info, nexus_op_rebuild_resume);
+	return nexus_nl_child_do(skb, info, nexus_op_rebuild_resume);
 }

@@ -43,6 +43,7 @@ static const struct genl_ops nexus_ops[] = {
 	NEXUS_ADMIN_OP(NEXUS_CMD_NEXUS_DESTROY, nexus_nl_nexus_destroy_doit),
 	{
 		.cmd = NEXUS_CMD_NEXUS_GET,
+		.start = nexus_nl_nexus_get_start,
 		.doit = nexus_nl_nexus_get_doit,
 		.dumpit = nexus_nl_nexus_get_dumpit,
 	},

@@ -14,6 +14,7 @@ extern const struct nla_policy nexus_child_policy[NEXUS_CHILD_A_MAX + 1];
 int nexus_nl_nexus_create_doit(struct sk_buff *skb, struct genl_info *info);
 int nexus_nl_nexus_destroy_doit(struct sk_buff *skb, struct genl_info *info);
 int nexus_nl_nexus_get_doit(struct sk_buff *skb, struct genl_info *info);
+int nexus_nl_nexus_get_start(struct netlink_callback *cb);
 int nexus_nl_nexus_get_dumpit(struct sk_buff *skb, struct netlink_callback *cb);
 int nexus_nl_nexus_set_doit(struct sk_buff *skb, struct genl_info *info);
 int nexus_nl_child_add_doit(struct sk_buff *skb, struct genl_info *info);
