@@ -15,6 +15,25 @@
  *   nexus_meta.c   on-disk labels: encode, check, read, write
  *   nexus_assemble.c bringing a nexus back from its children's labels
  *   nexus_bitmap.c the write-intent bitmap
+ *
+ * Locks, outermost first (a lock is only taken while holding those above):
+ *   nx->cfg_lock	mutex: configuration of one nexus (every command that
+ *			changes it, create and destroy); may be held across that
+ *			nexus's IO (label writes, drains, a stopping rebuild), so
+ *			nothing that other nexuses or the netlink family need
+ *			waits for it.
+ *   nexus_lock		mutex: nexus_list, the names and nx->live; held only
+ *			briefly, never across IO.  Dumps fill under it.
+ *   disk->open_mutex	the block layer's: nx->dying against nexus_open().
+ *   nx->meta_mutex	label writes; nx->members, nx->generation.
+ *   spinlocks, innermost, never nested in one another: nx->excl_lock
+ *			(child state changes, nx->excl_seq), nx->state_lock,
+ *			bm->lock, nx->rb_lock, nx->fail_lock, nx->hold_lock.
+ * Lock-free: the IO path reads slots and child states with READ_ONCE()
+ * under RCU; replies and events read children and their rebuilds under
+ * RCU, so a child, its rebuild and the bitmap are freed only after a grace
+ * period.  The workers (fail, rebuild, bitmap) never take cfg_lock or
+ * nexus_lock.
  */
 #ifndef _NEXUS_H
 #define _NEXUS_H
@@ -73,7 +92,8 @@ struct nexus_child {
 	 * added, cleared by its rebuild as each region is copied.
 	 */
 	unsigned long *dirty;
-	struct nexus_rebuild *rebuild;	/* the last one; under nexus_lock */
+	/* The last one: replaced under nx->cfg_lock, read under RCU. */
+	struct nexus_rebuild __rcu *rebuild;
 	/* Catching up needs every region (added), not just the bitmap's. */
 	bool needs_full;
 	bool bm_source;			/* assembly: its bitmap is read */
@@ -103,6 +123,10 @@ static inline struct block_device *nexus_child_bdev(struct nexus_child *c)
  */
 struct nexus_dev {
 	struct list_head node;		/* on nexus_list, under nexus_lock */
+	/* Found by name: set once created, cleared as destroy begins. */
+	bool live;			/* under nexus_lock */
+	bool dying;			/* under disk->open_mutex */
+	struct mutex cfg_lock;		/* configuration: see the top */
 	char name[NEXUS_NAME_MAX + 1];
 	u8 uuid[NEXUS_UUID_LEN];
 	struct gendisk *disk;
@@ -114,7 +138,7 @@ struct nexus_dev {
 	atomic_t open_count;
 
 	/*
-	 * @children: slots; a slot changes only under nexus_lock, and the IO
+	 * @children: slots; a slot changes only under @cfg_lock, and the IO
 	 * path reads it with READ_ONCE() while holding an IO reference
 	 * (@io_ref), which remove waits out with synchronize_rcu() and the
 	 * child's inflight count.
@@ -229,7 +253,8 @@ struct nexus_create_args {
 	u32 flags;			/* NEXUS_F_FORCE, _ASSEMBLE, _NOBITMAP */
 };
 
-struct nexus_dev *nexus_find(const char *name);
+struct nexus_dev *nexus_get_by_name(const char *name);
+void nexus_put(struct nexus_dev *nx);
 struct nexus_dev *nexus_next(struct nexus_dev *nx);
 struct nexus_dev *nexus_create(const struct nexus_create_args *args,
 			       struct netlink_ext_ack *extack);
@@ -347,6 +372,7 @@ int nexus_rebuild_stop_cmd(struct nexus_child *c,
 int nexus_rebuild_pause(struct nexus_child *c, bool pause,
 			struct netlink_ext_ack *extack);
 void nexus_rebuild_release(struct nexus_child *c);
+void nexus_rebuild_wake(struct nexus_child *c);
 int nexus_rebuild_fill(struct sk_buff *skb, struct nexus_child *c);
 int nexus_rebuild_module_init(void);
 void nexus_rebuild_module_exit(void);
@@ -354,7 +380,7 @@ unsigned int nexus_healthy_children(struct nexus_dev *nx);
 
 /*
  * Let the IO path see slot @slot: before a child is published there.
- * Context: under nexus_lock, or before the disk is live.
+ * Context: under nx->cfg_lock, or before the disk is live.
  */
 static inline void nexus_slot_cover(struct nexus_dev *nx, unsigned int slot)
 {

@@ -311,7 +311,7 @@ static int nexus_asm_decide(struct nexus_dev *nx, struct nexus_asm *a,
  * Reads every label, applies the assembly rules and moves the children to
  * their member slots.  Nothing is written; on error @nx->children is as it
  * was given (or all still open in some slot), for the caller to close.
- * Context: process, nexus_lock held.
+ * Context: process, nx->cfg_lock held.
  */
 int nexus_assemble(struct nexus_dev *nx, const struct nexus_create_args *args,
 		   struct netlink_ext_ack *extack)
@@ -371,7 +371,7 @@ int nexus_assemble_apply(struct nexus_dev *nx)
 	return 0;
 }
 
-/* Start catching up every child that is behind.  Context: nexus_lock. */
+/* Start catching up every child that is behind.  Context: nx->cfg_lock held. */
 void nexus_assemble_start(struct nexus_dev *nx)
 {
 	struct nexus_child *c;
@@ -458,7 +458,7 @@ static int nexus_rejoin_label(struct nexus_child *c,
  *
  * A member of this nexus that is away takes its slot and UUID back and, if
  * the bitmap covers what it missed, needs only the bitmap's regions.
- * Context: process, nexus_lock held.
+ * Context: process, nx->cfg_lock held.
  */
 int nexus_child_rejoin(struct nexus_child *c, u32 flags,
 		       struct netlink_ext_ack *extack)

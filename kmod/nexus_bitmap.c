@@ -195,7 +195,9 @@ void nexus_bitmap_destroy(struct nexus_dev *nx)
 	cancel_delayed_work_sync(&bm->sweep);
 	flush_work(&bm->work);
 	WARN_ON_ONCE(!bio_list_empty(&bm->deferred));
-	nx->bitmap = NULL;
+	WRITE_ONCE(nx->bitmap, NULL);
+	/* Replies read the bitmap's weight under RCU. */
+	synchronize_rcu();
 	nexus_bm_free(bm);
 }
 
@@ -564,10 +566,10 @@ void nexus_bitmap_to_dirty(struct nexus_dev *nx, unsigned long *dirty)
 	}
 }
 
-/* Regions whose bit is set; for replies, so it costs nothing to ask. */
+/* Regions whose bit is set; for replies (under RCU), so asking costs nothing. */
 unsigned long nexus_bitmap_weight(struct nexus_dev *nx)
 {
-	struct nexus_bitmap *bm = nx->bitmap;
+	struct nexus_bitmap *bm = READ_ONCE(nx->bitmap);
 
 	return bm ? READ_ONCE(bm->weight) : 0;
 }

@@ -66,7 +66,7 @@ static int nexus_child_check_unique(struct nexus_dev *nx,
  * @slot: the slot it will take
  * @extack: where to say what went wrong
  *
- * Context: process, nexus_lock held.  The caller publishes the child in
+ * Context: process, nx->cfg_lock held.  The caller publishes the child in
  * @nx->children[@slot].
  */
 struct nexus_child *nexus_child_open(struct nexus_dev *nx, const char *path,
@@ -133,7 +133,7 @@ int nexus_child_alloc_dirty(struct nexus_child *c)
  * @path: the path the child was added with, or any path of the same device
  * @extack: where to say it is not there
  *
- * Context: process, nexus_lock held.
+ * Context: process, nx->cfg_lock held.
  */
 struct nexus_child *nexus_child_find(struct nexus_dev *nx, const char *path,
 				     struct netlink_ext_ack *extack)
@@ -142,7 +142,7 @@ struct nexus_child *nexus_child_find(struct nexus_dev *nx, const char *path,
 	unsigned int i;
 	dev_t devt = 0;
 
-	lockdep_assert_held(&nexus_lock);
+	lockdep_assert_held(&nx->cfg_lock);
 	if (lookup_bdev(path, &devt))
 		devt = 0;
 	for (i = 0; (c = nexus_child_next(nx, &i)); i++) {
@@ -185,6 +185,7 @@ static void nexus_child_state_changed(struct nexus_child *c,
 		       nexus_reason_names[reason]);
 	nexus_event_child(c, NEXUS_EVENT_CHILD_STATE);
 	nexus_update_state(c->nx);
+	nexus_rebuild_wake(c);
 }
 
 enum nexus_transition {
@@ -310,6 +311,26 @@ static int nexus_child_fits(struct nexus_child *c, struct netlink_ext_ack *extac
 	return 0;
 }
 
+/*
+ * Start the rebuild of a child that has just joined or come back.  The
+ * change is made by now and the command succeeds: a rebuild that cannot
+ * start is said in the reply (a warning) and the log, and the child waits
+ * OUT_OF_SYNC for `rebuild start`.
+ */
+static void nexus_child_catch_up(struct nexus_child *c,
+				 struct netlink_ext_ack *extack)
+{
+	int ret = nexus_rebuild_start(c, extack);
+
+	if (!ret)
+		return;
+	pr_warn("%s: child %s: rebuild not started (%d); it waits for rebuild start\n",
+		c->nx->name, c->path, ret);
+	if (extack && !extack->_msg)
+		NL_SET_ERR_MSG_MOD(extack,
+				   "the rebuild could not start; the child waits out of sync");
+}
+
 /**
  * nexus_child_add() - add a child to a live nexus
  * @nx: the nexus
@@ -319,7 +340,7 @@ static int nexus_child_fits(struct nexus_child *c, struct netlink_ext_ack *extac
  *
  * The child joins OUT_OF_SYNC with every region dirty: it receives each new
  * write from the moment it is published, and the rebuild copies the rest.
- * Context: process, nexus_lock held.
+ * Context: process, nx->cfg_lock held.
  */
 int nexus_child_add(struct nexus_dev *nx, const char *path, u32 flags,
 		    struct netlink_ext_ack *extack)
@@ -327,7 +348,7 @@ int nexus_child_add(struct nexus_dev *nx, const char *path, u32 flags,
 	struct nexus_child *c;
 	int slot, ret;
 
-	lockdep_assert_held(&nexus_lock);
+	lockdep_assert_held(&nx->cfg_lock);
 	slot = nexus_free_slot(nx, extack);
 	if (slot < 0)
 		return slot;
@@ -367,7 +388,7 @@ int nexus_child_add(struct nexus_dev *nx, const char *path, u32 flags,
 	nexus_meta_update(nx);
 	nexus_update_state(nx);
 	if (!(flags & NEXUS_F_NOREBUILD))
-		return nexus_rebuild_start(c, extack);
+		nexus_child_catch_up(c, extack);
 	return 0;
 }
 
@@ -383,7 +404,7 @@ static bool nexus_child_is_last_healthy(struct nexus_child *c)
  * @flags: NEXUS_F_FORCE to remove even the last healthy child
  * @extack: where to say why not
  *
- * Context: process, nexus_lock held.
+ * Context: process, nx->cfg_lock held.
  */
 int nexus_child_remove(struct nexus_child *c, u32 flags,
 		       struct netlink_ext_ack *extack)
@@ -391,7 +412,7 @@ int nexus_child_remove(struct nexus_child *c, u32 flags,
 	struct nexus_dev *nx = c->nx;
 	unsigned int slot = c->slot;
 
-	lockdep_assert_held(&nexus_lock);
+	lockdep_assert_held(&nx->cfg_lock);
 	if (nexus_child_is_last_healthy(c) && !(flags & NEXUS_F_FORCE)) {
 		NL_SET_ERR_MSG_MOD(extack,
 				   "cannot remove the last healthy child without force");
@@ -419,7 +440,7 @@ int nexus_child_remove(struct nexus_child *c, u32 flags,
 	return 0;
 }
 
-/* Context: process, nexus_lock held. */
+/* Context: process, nx->cfg_lock held. */
 int nexus_child_fault(struct nexus_child *c, u32 flags,
 		      struct netlink_ext_ack *extack)
 {
@@ -440,7 +461,7 @@ int nexus_child_fault(struct nexus_child *c, u32 flags,
 /*
  * Take @c out of service, expecting it back: from now on the writes it
  * misses are recorded in its dirty bitmap.
- * Context: process, nexus_lock held.
+ * Context: process, nx->cfg_lock held.
  */
 int nexus_child_offline(struct nexus_child *c, struct netlink_ext_ack *extack)
 {
@@ -466,7 +487,7 @@ int nexus_child_offline(struct nexus_child *c, struct netlink_ext_ack *extack)
 /*
  * Bring an OFFLINE child back: it receives writes again at once, and a
  * rebuild copies the regions it missed.
- * Context: process, nexus_lock held.
+ * Context: process, nx->cfg_lock held.
  */
 int nexus_child_online(struct nexus_child *c, struct netlink_ext_ack *extack)
 {
@@ -477,5 +498,6 @@ int nexus_child_online(struct nexus_child *c, struct netlink_ext_ack *extack)
 	}
 	/* Writers that still saw it OFFLINE have marked their regions. */
 	synchronize_rcu();
-	return nexus_rebuild_start(c, extack);
+	nexus_child_catch_up(c, extack);
+	return 0;
 }

@@ -14,7 +14,7 @@
 
 #include "nexus.h"
 
-/* Serializes every configuration change and walk of nexus_list. */
+/* nexus_list, the names and nx->live; never held across IO (nexus.h). */
 DEFINE_MUTEX(nexus_lock);
 static LIST_HEAD(nexus_list);
 
@@ -50,7 +50,8 @@ bool nexus_name_valid(const char *name)
 	return true;
 }
 
-struct nexus_dev *nexus_find(const char *name)
+/* Any nexus of that name, being created or destroyed too. */
+static struct nexus_dev *nexus_find(const char *name)
 {
 	struct nexus_dev *nx;
 
@@ -61,20 +62,51 @@ struct nexus_dev *nexus_find(const char *name)
 	return NULL;
 }
 
-/* The nexus after @nx on nexus_list (the first for NULL), or NULL. */
-struct nexus_dev *nexus_next(struct nexus_dev *nx)
+/**
+ * nexus_get_by_name() - a live nexus, with a reference
+ * @name: its name
+ *
+ * The reference (on its gendisk, whose release frees @nx) keeps the
+ * structure, but not the nexus: a destroy may run meanwhile, which those
+ * that take nx->cfg_lock tell by nx->live.  Drop it with nexus_put().
+ */
+struct nexus_dev *nexus_get_by_name(const char *name)
 {
-	struct list_head *next = nx ? nx->node.next : nexus_list.next;
+	struct nexus_dev *nx;
 
-	lockdep_assert_held(&nexus_lock);
-	return next == &nexus_list ? NULL :
-	       list_entry(next, struct nexus_dev, node);
+	mutex_lock(&nexus_lock);
+	nx = nexus_find(name);
+	if (nx && nx->live)
+		get_device(disk_to_dev(nx->disk));
+	else
+		nx = NULL;
+	mutex_unlock(&nexus_lock);
+	return nx;
 }
 
+void nexus_put(struct nexus_dev *nx)
+{
+	put_device(disk_to_dev(nx->disk));
+}
+
+/* The live nexus after @nx on nexus_list (the first for NULL), or NULL. */
+struct nexus_dev *nexus_next(struct nexus_dev *nx)
+{
+	lockdep_assert_held(&nexus_lock);
+	nx = list_prepare_entry(nx, &nexus_list, node);
+	list_for_each_entry_continue(nx, &nexus_list, node)
+		if (nx->live)
+			return nx;
+	return NULL;
+}
+
+/* Context: disk->open_mutex held, which destroy takes to set @dying. */
 static int nexus_open(struct block_device *bdev, fmode_t mode)
 {
 	struct nexus_dev *nx = bdev->bd_disk->private_data;
 
+	if (nx->dying)
+		return -ENXIO;
 	atomic_inc(&nx->open_count);
 	return 0;
 }
@@ -142,15 +174,20 @@ void nexus_update_state(struct nexus_dev *nx)
 		nexus_event_nexus(nx, NEXUS_EVENT_NEXUS_STATE);
 }
 
+/* Context: no IO in flight; replies may still read the slots (RCU). */
 static void nexus_close_children(struct nexus_dev *nx)
 {
+	struct nexus_child *closing[NEXUS_MAX_CHILDREN];
+	unsigned int i, n = 0;
 	struct nexus_child *c;
-	unsigned int i;
 
 	for (i = 0; (c = nexus_child_next(nx, &i)); i++) {
-		nx->children[i] = NULL;
-		nexus_child_close(c);
+		WRITE_ONCE(nx->children[i], NULL);
+		closing[n++] = c;
 	}
+	synchronize_rcu();
+	while (n--)
+		nexus_child_close(closing[n]);
 }
 
 static int nexus_open_children(struct nexus_dev *nx,
@@ -392,6 +429,8 @@ static struct nexus_dev *nexus_alloc(const struct nexus_create_args *args)
 	nx->state = NEXUS_STATE_ONLINE;
 	atomic_set(&nx->open_count, 0);
 	spin_lock_init(&nx->state_lock);
+	mutex_init(&nx->cfg_lock);
+	INIT_LIST_HEAD(&nx->node);
 	init_completion(&nx->io_drained);
 	init_waitqueue_head(&nx->child_drain_wq);
 	return nx;
@@ -450,42 +489,52 @@ static int nexus_setup_meta(struct nexus_dev *nx,
 	return ret;
 }
 
-/**
- * nexus_create() - create and publish a nexus
- * @args: validated arguments
- * @extack: where to say what went wrong
- *
- * Context: process, nexus_lock held.
- * Return: the new nexus, or an ERR_PTR; on error nothing is left behind.
+/*
+ * Take @nx's name: it is on nexus_list from now on, not live, so that no
+ * other create takes the name while this one does its IO without
+ * nexus_lock.
  */
-struct nexus_dev *nexus_create(const struct nexus_create_args *args,
-			       struct netlink_ext_ack *extack)
+static int nexus_claim_name(struct nexus_dev *nx, struct netlink_ext_ack *extack)
 {
-	bool assemble = args->flags & NEXUS_F_ASSEMBLE;
-	struct nexus_dev *nx;
+	int ret = 0;
+
+	mutex_lock(&nexus_lock);
+	if (nexus_find(nx->name)) {
+		NL_SET_ERR_MSG_MOD(extack, "a nexus with that name exists");
+		ret = -EEXIST;
+	} else if (nexus_name_taken(nx->name)) {
+		NL_SET_ERR_MSG_MOD(extack, "a block device with that name exists");
+		ret = -EEXIST;
+	} else {
+		list_add_tail(&nx->node, &nexus_list);
+	}
+	mutex_unlock(&nexus_lock);
+	return ret;
+}
+
+static void nexus_set_live(struct nexus_dev *nx, bool live)
+{
+	mutex_lock(&nexus_lock);
+	nx->live = live;
+	mutex_unlock(&nexus_lock);
+}
+
+static void nexus_unlist(struct nexus_dev *nx)
+{
+	mutex_lock(&nexus_lock);
+	list_del_init(&nx->node);
+	mutex_unlock(&nexus_lock);
+}
+
+/* Everything of a nexus but its name and gendisk: IO, labels, children. */
+static int nexus_build(struct nexus_dev *nx, const struct nexus_create_args *args,
+		       struct netlink_ext_ack *extack)
+{
 	int ret;
 
-	lockdep_assert_held(&nexus_lock);
-	if (nexus_find(args->name)) {
-		NL_SET_ERR_MSG_MOD(extack, "a nexus with that name exists");
-		return ERR_PTR(-EEXIST);
-	}
-	if (nexus_name_taken(args->name)) {
-		NL_SET_ERR_MSG_MOD(extack, "a block device with that name exists");
-		return ERR_PTR(-EEXIST);
-	}
-	if (!try_module_get(THIS_MODULE))
-		return ERR_PTR(-ENODEV);
-
-	ret = -ENOMEM;
-	nx = nexus_alloc(args);
-	if (!nx)
-		goto put_module;
-	if (percpu_ref_init(&nx->io_ref, nexus_io_ref_release, 0, GFP_KERNEL))
-		goto free_nx;
 	ret = nexus_io_init(nx);
 	if (ret)
-		goto exit_ref;
+		return ret;
 	ret = nexus_meta_init(nx);
 	if (ret)
 		goto exit_io;
@@ -502,23 +551,9 @@ struct nexus_dev *nexus_create(const struct nexus_create_args *args,
 	if (ret)
 		goto put_disk;
 	ret = add_disk(nx->disk);
-	if (ret) {
-		NL_SET_ERR_MSG_MOD(extack, "could not add the block device");
-		goto destroy_bitmap;
-	}
-
-	list_add_tail(&nx->node, &nexus_list);
-	pr_info("%s: %s, %llu sectors, %u children, generation %llu%s\n",
-		nx->name, assemble ? "assembled" : "created",
-		(unsigned long long)nx->sectors, args->nr_children,
-		nx->generation, nx->bitmap ? "" : ", no bitmap");
-	nexus_event_nexus(nx, NEXUS_EVENT_NEXUS_CREATED);
-	nexus_update_state(nx);
-	if (assemble)
-		nexus_assemble_start(nx);
-	return nx;
-
-destroy_bitmap:
+	if (!ret)
+		return 0;
+	NL_SET_ERR_MSG_MOD(extack, "could not add the block device");
 	nexus_bitmap_destroy(nx);
 put_disk:
 	put_disk(nx->disk);
@@ -528,6 +563,58 @@ exit_meta:
 	nexus_meta_exit(nx);
 exit_io:
 	nexus_io_exit(nx);
+	return ret;
+}
+
+/**
+ * nexus_create() - create and publish a nexus
+ * @args: validated arguments
+ * @extack: where to say what went wrong
+ *
+ * Context: process, no nexus lock held: the name is claimed under
+ * nexus_lock and the work done under the new nexus's cfg_lock.
+ * Return: the new nexus with a reference for the caller (nexus_put()), or
+ * an ERR_PTR; on error nothing is left behind.
+ */
+struct nexus_dev *nexus_create(const struct nexus_create_args *args,
+			       struct netlink_ext_ack *extack)
+{
+	bool assemble = args->flags & NEXUS_F_ASSEMBLE;
+	struct nexus_dev *nx;
+	int ret;
+
+	if (!try_module_get(THIS_MODULE))
+		return ERR_PTR(-ENODEV);
+	ret = -ENOMEM;
+	nx = nexus_alloc(args);
+	if (!nx)
+		goto put_module;
+	if (percpu_ref_init(&nx->io_ref, nexus_io_ref_release, 0, GFP_KERNEL))
+		goto free_nx;
+	ret = nexus_claim_name(nx, extack);
+	if (ret)
+		goto exit_ref;
+	mutex_lock(&nx->cfg_lock);
+	ret = nexus_build(nx, args, extack);
+	if (ret) {
+		mutex_unlock(&nx->cfg_lock);
+		nexus_unlist(nx);
+		goto exit_ref;
+	}
+
+	get_device(disk_to_dev(nx->disk));
+	nexus_set_live(nx, true);
+	pr_info("%s: %s, %llu sectors, %u children, generation %llu%s\n",
+		nx->name, assemble ? "assembled" : "created",
+		(unsigned long long)nx->sectors, args->nr_children,
+		nx->generation, nx->bitmap ? "" : ", no bitmap");
+	nexus_event_nexus(nx, NEXUS_EVENT_NEXUS_CREATED);
+	nexus_update_state(nx);
+	if (assemble)
+		nexus_assemble_start(nx);
+	mutex_unlock(&nx->cfg_lock);
+	return nx;
+
 exit_ref:
 	percpu_ref_exit(&nx->io_ref);
 free_nx:
@@ -546,29 +633,48 @@ static void nexus_drain_io(struct nexus_dev *nx)
 	percpu_ref_exit(&nx->io_ref);
 }
 
+/* No new opener from now on, unless one holds it open and not @force. */
+static int nexus_close_doors(struct nexus_dev *nx, bool force,
+			     struct netlink_ext_ack *extack)
+{
+	int ret = 0;
+
+	mutex_lock(&nx->disk->open_mutex);
+	if (atomic_read(&nx->open_count) && !force) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "the nexus is open; close it first or force");
+		ret = -EBUSY;
+	} else {
+		nx->dying = true;
+	}
+	mutex_unlock(&nx->disk->open_mutex);
+	return ret;
+}
+
 /**
  * nexus_destroy() - tear a nexus down
- * @nx: the nexus
+ * @nx: the nexus, live, with a reference held by the caller
  * @force: destroy even while the block device is open
  * @extack: where to say why not
  *
  * The block device goes away first (openers get errors from then on), then
  * in-flight IO drains, then the children are closed.  @nx itself is freed
- * when the last opener lets go of the gendisk.
+ * when the last reference to the gendisk is gone (the caller's last).
+ * The name stays taken until the end, so a create of the same name cannot
+ * meet the old gendisk.
  *
- * Context: process, nexus_lock held.
+ * Context: process, nx->cfg_lock held.
  */
 int nexus_destroy(struct nexus_dev *nx, bool force,
 		  struct netlink_ext_ack *extack)
 {
-	lockdep_assert_held(&nexus_lock);
-	if (atomic_read(&nx->open_count) && !force) {
-		NL_SET_ERR_MSG_MOD(extack,
-				   "the nexus is open; close it first or force");
-		return -EBUSY;
-	}
+	int ret;
 
-	list_del(&nx->node);
+	lockdep_assert_held(&nx->cfg_lock);
+	ret = nexus_close_doors(nx, force, extack);
+	if (ret)
+		return ret;
+	nexus_set_live(nx, false);
 	spin_lock(&nx->state_lock);
 	WRITE_ONCE(nx->state, NEXUS_STATE_SHUTDOWN);
 	spin_unlock(&nx->state_lock);
@@ -580,6 +686,7 @@ int nexus_destroy(struct nexus_dev *nx, bool force,
 	nexus_meta_exit(nx);
 	pr_info("%s: destroyed\n", nx->name);
 	nexus_event_nexus(nx, NEXUS_EVENT_NEXUS_DESTROYED);
+	nexus_unlist(nx);
 	put_disk(nx->disk);
 	module_put(THIS_MODULE);
 	return 0;

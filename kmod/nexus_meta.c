@@ -415,7 +415,7 @@ int nexus_meta_update(struct nexus_dev *nx)
 /*
  * Destroy, after IO has drained: stop rebuilds (their children stay behind
  * by their dirty regions), flush the bitmap and mark the labels clean.
- * Context: process, nexus_lock held.
+ * Context: process, nx->cfg_lock held.
  */
 void nexus_meta_shutdown(struct nexus_dev *nx)
 {
@@ -447,7 +447,7 @@ void nexus_meta_forget(struct nexus_dev *nx, unsigned int slot)
  * (no longer DEGRADED on its account, bitmap bits may clear again), and
  * its device, should it return, is refused as a removed member.
  *
- * Context: process, nexus_lock held.
+ * Context: process, nx->cfg_lock held.
  */
 int nexus_meta_forget_missing(struct nexus_dev *nx, const u8 *uuid,
 			      struct netlink_ext_ack *extack)
@@ -455,7 +455,7 @@ int nexus_meta_forget_missing(struct nexus_dev *nx, const u8 *uuid,
 	struct nexus_child *c;
 	unsigned int i;
 
-	lockdep_assert_held(&nexus_lock);
+	lockdep_assert_held(&nx->cfg_lock);
 	for (i = 0; (c = nexus_child_next(nx, &i)); i++) {
 		if (!memcmp(c->uuid, uuid, NEXUS_UUID_LEN)) {
 			nexus_extack_fmt(extack,
@@ -548,7 +548,7 @@ static int nexus_meta_check_one(struct nexus_dev *nx, struct nexus_child *c,
  *
  * Also sets nx->generation to the newest generation found, so that the
  * first label written outranks every label the children carried.
- * Context: process, nexus_lock held.  Nothing is written.
+ * Context: process, nx->cfg_lock held.  Nothing is written.
  */
 int nexus_meta_check_foreign(struct nexus_dev *nx,
 			     const struct nexus_create_args *args,

@@ -10,21 +10,53 @@
 #include "nexus.h"
 #include "nexus_nl_gen.h"
 
-/* The nexus named by NEXUS_A_NAME.  Context: nexus_lock held. */
-static struct nexus_dev *nexus_nl_lookup(struct genl_info *info)
+/*
+ * The nexus named by NEXUS_A_NAME, with a reference (nexus_put()).  No
+ * configuration lock is held: replies read a nexus under RCU, so one whose
+ * child hangs (or that is being destroyed) still answers.
+ */
+static struct nexus_dev *nexus_nl_get(struct genl_info *info)
 {
 	struct nlattr *attr = info->attrs[NEXUS_A_NAME];
 	struct nexus_dev *nx;
 
 	if (GENL_REQ_ATTR_CHECK(info, NEXUS_A_NAME))
 		return ERR_PTR(-EINVAL);
-	nx = nexus_find(nla_data(attr));
+	nx = nexus_get_by_name(nla_data(attr));
 	if (!nx) {
 		NL_SET_BAD_ATTR(info->extack, attr);
 		NL_SET_ERR_MSG_MOD(info->extack, "no nexus with that name");
 		return ERR_PTR(-ENOENT);
 	}
 	return nx;
+}
+
+/*
+ * The nexus named by the request, with a reference and its cfg_lock held;
+ * release with nexus_nl_unlock().  Only commands on this nexus wait for
+ * the lock (its holder may be waiting for this nexus's IO).
+ */
+static struct nexus_dev *nexus_nl_lock(struct genl_info *info)
+{
+	struct nexus_dev *nx = nexus_nl_get(info);
+
+	if (IS_ERR(nx))
+		return nx;
+	mutex_lock(&nx->cfg_lock);
+	/* Stable under cfg_lock: create and destroy change it holding it. */
+	if (nx->live)
+		return nx;
+	mutex_unlock(&nx->cfg_lock);
+	nexus_put(nx);
+	NL_SET_BAD_ATTR(info->extack, info->attrs[NEXUS_A_NAME]);
+	NL_SET_ERR_MSG_MOD(info->extack, "no nexus with that name");
+	return ERR_PTR(-ENOENT);
+}
+
+static void nexus_nl_unlock(struct nexus_dev *nx)
+{
+	mutex_unlock(&nx->cfg_lock);
+	nexus_put(nx);
 }
 
 /*
@@ -86,17 +118,19 @@ int nexus_nl_fill_child(struct sk_buff *skb, int attr, struct nexus_child *c)
 	return 0;
 }
 
+/* Context: rcu_read_lock(): a removed child is freed after a grace period. */
 static int nexus_nl_fill_children(struct sk_buff *skb, struct nexus_dev *nx)
 {
-	struct nexus_child *c;
 	struct nlattr *nest;
 	unsigned int i;
 
 	nest = nla_nest_start(skb, NEXUS_A_CHILDREN);
 	if (!nest)
 		return -EMSGSIZE;
-	for (i = 0; (c = nexus_child_next(nx, &i)); i++) {
-		if (nexus_nl_fill_child(skb, NEXUS_A_CHILD, c)) {
+	for (i = 0; i < NEXUS_MAX_CHILDREN; i++) {
+		struct nexus_child *c = READ_ONCE(nx->children[i]);
+
+		if (c && nexus_nl_fill_child(skb, NEXUS_A_CHILD, c)) {
 			nla_nest_cancel(skb, nest);
 			return -EMSGSIZE;
 		}
@@ -107,9 +141,9 @@ static int nexus_nl_fill_children(struct sk_buff *skb, struct nexus_dev *nx)
 
 /*
  * The members that are away: slot, UUID and generation from the labels.
- * Read without meta_mutex, which a label write holds across its IO: a
- * dump must answer even while a child hangs.  The entries of slots
- * without a child only change under nexus_lock, which the caller holds.
+ * Read without meta_mutex, which a label write holds across its IO, and
+ * without cfg_lock: a dump must answer even while a child hangs.  An entry
+ * read while it changes may be torn; the next reply is right.
  */
 static int nexus_nl_fill_missing(struct sk_buff *skb, struct nexus_dev *nx)
 {
@@ -143,6 +177,8 @@ static int nexus_nl_fill_missing(struct sk_buff *skb, struct nexus_dev *nx)
 	return 0;
 }
 
+static int nexus_nl_fill_nexus_rcu(struct sk_buff *skb, struct nexus_dev *nx);
+
 /* Identity and state of @nx; also the head of every event. */
 static int nexus_nl_fill_identity(struct sk_buff *skb, struct nexus_dev *nx)
 {
@@ -166,8 +202,21 @@ static int nexus_nl_fill_meta(struct sk_buff *skb, struct nexus_dev *nx)
 	return 0;
 }
 
-/* Everything about @nx.  Context: nexus_lock held. */
+/*
+ * Everything about @nx.  Context: any lock or none, the caller holding a
+ * reference to @nx: nothing here waits.
+ */
 int nexus_nl_fill_nexus(struct sk_buff *skb, struct nexus_dev *nx)
+{
+	int ret;
+
+	rcu_read_lock();
+	ret = nexus_nl_fill_nexus_rcu(skb, nx);
+	rcu_read_unlock();
+	return ret;
+}
+
+static int nexus_nl_fill_nexus_rcu(struct sk_buff *skb, struct nexus_dev *nx)
 {
 	struct request_queue *q = nx->disk->queue;
 
@@ -217,7 +266,7 @@ static size_t nexus_nl_nexus_size(void)
 	       NEXUS_MAX_CHILDREN * (nexus_nl_child_size() + missing);
 }
 
-/* Send @nx as the reply to a request.  Context: nexus_lock held. */
+/* Send @nx as the reply to a request.  Context: a reference to @nx held. */
 static int nexus_nl_reply_nexus(struct genl_info *info, struct nexus_dev *nx)
 {
 	struct sk_buff *msg;
@@ -258,8 +307,15 @@ struct sk_buff *nexus_nl_build_event(struct nexus_dev *nx,
 	    nexus_nl_put_u64(msg, NEXUS_A_SEQ, seq, NEXUS_A_PAD) ||
 	    nexus_nl_fill_identity(msg, nx))
 		goto fail;
-	if (c && nexus_nl_fill_child(msg, NEXUS_A_CHILD, c))
-		goto fail;
+	if (c) {
+		int ret;
+
+		rcu_read_lock();
+		ret = nexus_nl_fill_child(msg, NEXUS_A_CHILD, c);
+		rcu_read_unlock();
+		if (ret)
+			goto fail;
+	}
 	genlmsg_end(msg, hdr);
 	return msg;
 
@@ -374,10 +430,11 @@ int nexus_nl_nexus_create_doit(struct sk_buff *skb, struct genl_info *info)
 	if (ret)
 		return ret;
 
-	mutex_lock(&nexus_lock);
 	nx = nexus_create(&args, info->extack);
-	ret = IS_ERR(nx) ? PTR_ERR(nx) : nexus_nl_reply_nexus(info, nx);
-	mutex_unlock(&nexus_lock);
+	if (IS_ERR(nx))
+		return PTR_ERR(nx);
+	ret = nexus_nl_reply_nexus(info, nx);
+	nexus_put(nx);
 	return ret;
 }
 
@@ -390,14 +447,12 @@ int nexus_nl_nexus_destroy_doit(struct sk_buff *skb, struct genl_info *info)
 	if (ret)
 		return ret;
 
-	mutex_lock(&nexus_lock);
-	nx = nexus_nl_lookup(info);
+	nx = nexus_nl_lock(info);
 	if (IS_ERR(nx))
-		ret = PTR_ERR(nx);
-	else
-		ret = nexus_destroy(nx, nexus_nl_flags(info) & NEXUS_F_FORCE,
-				    info->extack);
-	mutex_unlock(&nexus_lock);
+		return PTR_ERR(nx);
+	ret = nexus_destroy(nx, nexus_nl_flags(info) & NEXUS_F_FORCE,
+			    info->extack);
+	nexus_nl_unlock(nx);
 	return ret;
 }
 
@@ -406,10 +461,11 @@ int nexus_nl_nexus_get_doit(struct sk_buff *skb, struct genl_info *info)
 	struct nexus_dev *nx;
 	int ret;
 
-	mutex_lock(&nexus_lock);
-	nx = nexus_nl_lookup(info);
-	ret = IS_ERR(nx) ? PTR_ERR(nx) : nexus_nl_reply_nexus(info, nx);
-	mutex_unlock(&nexus_lock);
+	nx = nexus_nl_get(info);
+	if (IS_ERR(nx))
+		return PTR_ERR(nx);
+	ret = nexus_nl_reply_nexus(info, nx);
+	nexus_put(nx);
 	return ret;
 }
 
@@ -481,16 +537,14 @@ int nexus_nl_nexus_set_doit(struct sk_buff *skb, struct genl_info *info)
 		}
 	}
 
-	mutex_lock(&nexus_lock);
-	nx = nexus_nl_lookup(info);
-	if (IS_ERR(nx)) {
-		ret = PTR_ERR(nx);
-	} else if (info->attrs[NEXUS_A_REBUILD_RATE]) {
+	nx = nexus_nl_lock(info);
+	if (IS_ERR(nx))
+		return PTR_ERR(nx);
+	if (info->attrs[NEXUS_A_REBUILD_RATE])
 		WRITE_ONCE(nx->rebuild_rate,
 			   nla_get_u32(info->attrs[NEXUS_A_REBUILD_RATE]));
-	}
-	mutex_unlock(&nexus_lock);
-	return ret;
+	nexus_nl_unlock(nx);
+	return 0;
 }
 
 /* Operations on one existing child; all share this signature. */
@@ -520,21 +574,17 @@ static int nexus_nl_child_do(struct sk_buff *skb, struct genl_info *info,
 	ret = nexus_nl_child_path(info, &path);
 	if (ret)
 		return ret;
-	mutex_lock(&nexus_lock);
-	nx = nexus_nl_lookup(info);
-	if (IS_ERR(nx)) {
-		ret = PTR_ERR(nx);
-		goto unlock;
-	}
+	nx = nexus_nl_lock(info);
+	if (IS_ERR(nx))
+		return PTR_ERR(nx);
 	c = nexus_child_find(nx, path, info->extack);
-	if (!c) {
+	if (c) {
+		ret = op(c, nexus_nl_flags(info), info->extack);
+	} else {
 		NL_SET_BAD_ATTR(info->extack, info->attrs[NEXUS_A_CHILD]);
 		ret = -ENOENT;
-		goto unlock;
 	}
-	ret = op(c, nexus_nl_flags(info), info->extack);
-unlock:
-	mutex_unlock(&nexus_lock);
+	nexus_nl_unlock(nx);
 	return ret;
 }
 
@@ -551,16 +601,13 @@ int nexus_nl_child_add_doit(struct sk_buff *skb, struct genl_info *info)
 	ret = nexus_nl_child_path(info, &path);
 	if (ret)
 		return ret;
-	mutex_lock(&nexus_lock);
-	nx = nexus_nl_lookup(info);
+	nx = nexus_nl_lock(info);
 	if (IS_ERR(nx))
-		ret = PTR_ERR(nx);
-	else
-		ret = nexus_child_add(nx, path, nexus_nl_flags(info),
-				      info->extack);
-	if (ret && !IS_ERR(nx))
+		return PTR_ERR(nx);
+	ret = nexus_child_add(nx, path, nexus_nl_flags(info), info->extack);
+	if (ret)
 		NL_SET_BAD_ATTR(info->extack, info->attrs[NEXUS_A_CHILD]);
-	mutex_unlock(&nexus_lock);
+	nexus_nl_unlock(nx);
 	return ret;
 }
 
@@ -570,11 +617,11 @@ static int nexus_nl_forget_missing(struct genl_info *info, const u8 *uuid)
 	struct nexus_dev *nx;
 	int ret;
 
-	mutex_lock(&nexus_lock);
-	nx = nexus_nl_lookup(info);
-	ret = IS_ERR(nx) ? PTR_ERR(nx) :
-	      nexus_meta_forget_missing(nx, uuid, info->extack);
-	mutex_unlock(&nexus_lock);
+	nx = nexus_nl_lock(info);
+	if (IS_ERR(nx))
+		return PTR_ERR(nx);
+	ret = nexus_meta_forget_missing(nx, uuid, info->extack);
+	nexus_nl_unlock(nx);
 	return ret;
 }
 
@@ -593,7 +640,13 @@ int nexus_nl_child_remove_doit(struct sk_buff *skb, struct genl_info *info)
 			       nexus_child_policy, info->extack);
 	if (ret)
 		return ret;
-	if (tb[NEXUS_CHILD_A_UUID] && !tb[NEXUS_CHILD_A_PATH])
+	if (tb[NEXUS_CHILD_A_UUID] && tb[NEXUS_CHILD_A_PATH]) {
+		NL_SET_BAD_ATTR(info->extack, tb[NEXUS_CHILD_A_UUID]);
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "name the child by its path or a missing member by its UUID, not both");
+		return -EINVAL;
+	}
+	if (tb[NEXUS_CHILD_A_UUID])
 		return nexus_nl_forget_missing(info, nla_data(tb[NEXUS_CHILD_A_UUID]));
 	return nexus_nl_child_do(skb, info, nexus_child_remove);
 }

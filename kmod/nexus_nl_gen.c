@@ -69,6 +69,8 @@ struct genl_family nexus_genl_family __ro_after_init = {
 	.maxattr = NEXUS_A_MAX,
 	.policy = nexus_policy,
 	.module = THIS_MODULE,
+	/* No genl_mutex: a command waiting on a hung child blocks no other family. */
+	.parallel_ops = true,
 	.ops = nexus_ops,
 	.n_ops = ARRAY_SIZE(nexus_ops),
 	.resv_start_op = NEXUS_CMD_MAX + 1,

@@ -19,8 +19,9 @@
  * at a time and pauses after each region (nexus_rebuild_yield()).
  *
  * Stop, pause and resume are requests the worker reads between chunks.  The
- * worker never takes nexus_lock: the netlink handlers hold it while they wait
- * for a stopping worker.
+ * worker never takes the configuration locks: the netlink handlers hold the
+ * nexus's cfg_lock while they wait for a stopping worker.  c->rebuild is
+ * replaced under cfg_lock and read by replies and events under RCU.
  */
 #include <linux/module.h>
 #include <linux/slab.h>
@@ -324,7 +325,9 @@ static bool nexus_rebuild_throttle(struct nexus_rebuild *rb)
 
 	if (READ_ONCE(rb->pause)) {
 		WRITE_ONCE(rb->state, NEXUS_REBUILD_PAUSED);
-		wait_event(rb->wait, !READ_ONCE(rb->pause) || READ_ONCE(rb->stop));
+		/* A target that faults meanwhile ends it (nexus_rebuild_wake()). */
+		wait_event(rb->wait, !READ_ONCE(rb->pause) ||
+			   nexus_rebuild_should_stop(rb));
 		WRITE_ONCE(rb->state, NEXUS_REBUILD_RUNNING);
 		rb->rate_base_jiffies = jiffies;
 		rb->rate_base_done = rb->done;
@@ -470,7 +473,7 @@ static struct nexus_rebuild *nexus_rebuild_alloc(struct nexus_child *c)
  * @c: an OUT_OF_SYNC child
  * @extack: where to say why not
  *
- * Context: process, nexus_lock held.
+ * Context: process, the nexus's configuration lock held.
  */
 int nexus_rebuild_start(struct nexus_child *c, struct netlink_ext_ack *extack)
 {
@@ -478,7 +481,7 @@ int nexus_rebuild_start(struct nexus_child *c, struct netlink_ext_ack *extack)
 	struct nexus_rebuild *rb;
 	unsigned long dirty;
 
-	lockdep_assert_held(&nexus_lock);
+	lockdep_assert_held(&nx->cfg_lock);
 	if (READ_ONCE(c->state) != NEXUS_CHILD_OUT_OF_SYNC) {
 		NL_SET_ERR_MSG_MOD(extack, "the child is not out of sync");
 		return -EINVAL;
@@ -497,7 +500,6 @@ int nexus_rebuild_start(struct nexus_child *c, struct netlink_ext_ack *extack)
 	if (!rb)
 		return -ENOMEM;
 	nexus_rebuild_release(c);
-	c->rebuild = rb;
 	rb->state = NEXUS_REBUILD_RUNNING;
 	rb->total = (u64)dirty * nx->region_size;
 	rb->rate_base_jiffies = jiffies;
@@ -512,16 +514,26 @@ int nexus_rebuild_start(struct nexus_child *c, struct netlink_ext_ack *extack)
 	if (!atomic_read(&nx->nr_rebuilds))
 		WRITE_ONCE(nx->last_fg_io, jiffies - NEXUS_RB_FG_WINDOW - 1);
 	atomic_inc(&nx->nr_rebuilds);
+	rcu_assign_pointer(c->rebuild, rb);
 	nexus_child_change_state(c, NEXUS_CHILD_OUT_OF_SYNC,
 				 NEXUS_CHILD_REBUILDING, NEXUS_REASON_NONE);
 	queue_work(nexus_rebuild_wq, &rb->work);
 	return 0;
 }
 
+/* @c's rebuild.  Context: the nexus's configuration lock held. */
+static struct nexus_rebuild *nexus_rebuild_of(struct nexus_child *c)
+{
+	return rcu_dereference_protected(c->rebuild,
+					 lockdep_is_held(&c->nx->cfg_lock));
+}
+
 static bool nexus_rebuild_running(struct nexus_child *c)
 {
-	return c->rebuild && (READ_ONCE(c->rebuild->state) == NEXUS_REBUILD_RUNNING ||
-			      READ_ONCE(c->rebuild->state) == NEXUS_REBUILD_PAUSED);
+	struct nexus_rebuild *rb = nexus_rebuild_of(c);
+
+	return rb && (READ_ONCE(rb->state) == NEXUS_REBUILD_RUNNING ||
+		      READ_ONCE(rb->state) == NEXUS_REBUILD_PAUSED);
 }
 
 /**
@@ -529,13 +541,12 @@ static bool nexus_rebuild_running(struct nexus_child *c)
  * @c: the child
  *
  * The child stays OUT_OF_SYNC with the regions not yet copied still dirty.
- * Context: process, nexus_lock held.  Returns false if none was running.
+ * Context: process, the nexus's configuration lock held.  Returns false if none was running.
  */
 bool nexus_rebuild_stop(struct nexus_child *c)
 {
-	struct nexus_rebuild *rb = c->rebuild;
+	struct nexus_rebuild *rb = nexus_rebuild_of(c);
 
-	lockdep_assert_held(&nexus_lock);
 	if (!rb)
 		return false;
 	WRITE_ONCE(rb->stop, true);
@@ -557,29 +568,51 @@ int nexus_rebuild_stop_cmd(struct nexus_child *c, struct netlink_ext_ack *extack
 int nexus_rebuild_pause(struct nexus_child *c, bool pause,
 			struct netlink_ext_ack *extack)
 {
+	struct nexus_rebuild *rb;
+
 	if (!nexus_rebuild_running(c)) {
 		NL_SET_ERR_MSG_MOD(extack, "no rebuild is running for the child");
 		return -EINVAL;
 	}
-	if (READ_ONCE(c->rebuild->pause) == pause) {
+	rb = nexus_rebuild_of(c);
+	if (READ_ONCE(rb->pause) == pause) {
 		if (pause)
 			NL_SET_ERR_MSG_MOD(extack, "the rebuild is already paused");
 		else
 			NL_SET_ERR_MSG_MOD(extack, "the rebuild is not paused");
 		return -EINVAL;
 	}
-	WRITE_ONCE(c->rebuild->pause, pause);
-	wake_up_all(&c->rebuild->wait);
+	WRITE_ONCE(rb->pause, pause);
+	wake_up_all(&rb->wait);
 	return 0;
 }
 
-/* Stop and free @c's rebuild, if any.  Context: process, nexus_lock held. */
+/*
+ * Stop and free @c's rebuild, if any.  Replies and events read it under
+ * RCU, so it is freed only after a grace period.
+ * Context: process, the nexus's configuration lock held.
+ */
 void nexus_rebuild_release(struct nexus_child *c)
 {
+	struct nexus_rebuild *rb = nexus_rebuild_of(c);
+
 	if (!nexus_rebuild_stop(c))
 		return;
-	nexus_rebuild_free(c->rebuild);
-	c->rebuild = NULL;
+	RCU_INIT_POINTER(c->rebuild, NULL);
+	synchronize_rcu();
+	nexus_rebuild_free(rb);
+}
+
+/* @c changed state: a paused rebuild of it must look.  Context: any. */
+void nexus_rebuild_wake(struct nexus_child *c)
+{
+	struct nexus_rebuild *rb;
+
+	rcu_read_lock();
+	rb = rcu_dereference(c->rebuild);
+	if (rb)
+		wake_up_all(&rb->wait);
+	rcu_read_unlock();
 }
 
 /* The rebuild nest of @c's NEXUS_CHILD_A_REBUILD, if it has had one. */
@@ -594,9 +627,10 @@ void nexus_rebuild_module_exit(void)
 	destroy_workqueue(nexus_rebuild_wq);
 }
 
+/* Context: under rcu_read_lock(). */
 int nexus_rebuild_fill(struct sk_buff *skb, struct nexus_child *c)
 {
-	struct nexus_rebuild *rb = c->rebuild;
+	struct nexus_rebuild *rb = rcu_dereference(c->rebuild);
 	struct nlattr *nest;
 
 	if (!rb)
