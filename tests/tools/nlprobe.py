@@ -13,7 +13,8 @@ usage: nlprobe.py [--dump] [--flags N] [--cmd-raw N] CMD [ATTR...]
          flag; a nest is NAME={ATTR ATTR ...} using the child attributes
          (NEXUS_CHILD_A_*), e.g. CHILDREN={CHILD={PATH=str:/dev/loop0}}.
 Prints "OK" (and one line per reply attribute) or "ERR <errno> <ENAME>
-<extack message>" and exits 0 on OK, 1 on ERR, 2 on usage errors.
+<extack message> [missing ATTR]" (the last part when the kernel names a
+missing attribute) and exits 0 on OK, 1 on ERR, 2 on usage errors.
 
 usage: nlprobe.py --batch FILE
   Runs many requests that must fail in one process (each python start costs
@@ -39,6 +40,7 @@ NLM_F_REQUEST, NLM_F_ACK, NLM_F_DUMP = 1, 4, 0x300
 NLMSG_ERROR, NLMSG_DONE = 2, 3
 NLM_F_ACK_TLVS = 0x200
 NLMSGERR_ATTR_MSG, NLMSGERR_ATTR_OFFS = 1, 2
+NLMSGERR_ATTR_MISS_TYPE, NLMSGERR_ATTR_MISS_NEST = 5, 6
 GENL_ID_CTRL, CTRL_CMD_GETFAMILY = 16, 3
 CTRL_ATTR_FAMILY_ID, CTRL_ATTR_FAMILY_NAME = 1, 2
 NLA_F_NESTED = 0x8000
@@ -172,16 +174,27 @@ def attrs_of(buf):
         off += (length + 3) & ~3
 
 
-def error_line(body, flags):
-    """The "ERR ..." line of an error reply, or None for an ACK."""
+def error_line(body, flags, probe=None):
+    """The "ERR ..." line of an error reply, or None for an ACK.  A request
+    refused for a missing attribute (GENL_REQ_ATTR_CHECK) carries no message
+    but the attribute's type: the line then ends in "[missing NAME]"."""
     err = struct.unpack_from("=i", body)[0]
     if err == 0:
         return None
-    msg = ""
+    msg, miss, nested = "", None, False
     if flags & NLM_F_ACK_TLVS:
         for atype, val in attrs_of(body[4 + 16:]):
             if atype == NLMSGERR_ATTR_MSG:
                 msg = val.rstrip(b"\0").decode()
+            elif atype == NLMSGERR_ATTR_MISS_TYPE:
+                miss = struct.unpack_from("=I", val)[0]
+            elif atype == NLMSGERR_ATTR_MISS_NEST:
+                nested = True
+    if miss is not None:
+        table, prefix = ((probe.child_attrs, "NEXUS_CHILD_A_") if nested
+                         else (probe.attrs, "NEXUS_A_")) if probe else ({}, "")
+        names = {v: k[len(prefix):] for k, v in table.items()}
+        msg += "%s[missing %s]" % (" " if msg else "", names.get(miss, miss))
     return "ERR %d %s %s" % (err, errno.errorcode.get(-err, "?"), msg)
 
 
@@ -208,7 +221,7 @@ def request(probe, argv):
     lines = []
     for mtype, mflags, body in probe.replies():
         if mtype == NLMSG_ERROR:
-            err = error_line(body, mflags)
+            err = error_line(body, mflags, probe)
             if err or not dump:
                 return (1, lines + [err]) if err else (0, lines + ["OK"])
         elif mtype == NLMSG_DONE:

@@ -15,8 +15,9 @@ LS=$(make_loop /var/tmp/small.img)
 check probe NEXUS_CREATE NAME=str:nx0 "CHILDREN={CHILD={PATH=str:$L0} CHILD={PATH=str:$L1}}"
 
 # expect ERRNAME MESSAGE-REGEX PROBE-ARGS...: the request fails with ERRNAME,
-# the extack message matches, and nothing changed (the nexus dump and the
-# block devices are as before). Cases are queued (no fork) and run_cases
+# the extack message matches (the regex runs on nlprobe's whole line,
+# "ERR -N ENAME message [missing ATTR]": anchored, it pins the exact reply),
+# and nothing changed (the nexus dump and the block devices are as before). Cases are queued (no fork) and run_cases
 # sends them all from one nlprobe process: a python start takes seconds
 # under TCG, ten on the debug kernel.
 CASES=/var/tmp/cases
@@ -40,8 +41,8 @@ run_cases() {
 
 C2="CHILDREN={CHILD={PATH=str:$L2}}"
 log "missing and malformed attributes"
-expect EINVAL '' NEXUS_CREATE "$C2"
-expect EINVAL '' NEXUS_CREATE NAME=str:nx1
+expect EINVAL '^ERR -22 EINVAL \[missing NAME\]$' NEXUS_CREATE "$C2"
+expect EINVAL '^ERR -22 EINVAL \[missing CHILDREN\]$' NEXUS_CREATE NAME=str:nx1
 expect EINVAL . NEXUS_CREATE NAME=u32:5 "$C2"
 expect EINVAL . NEXUS_CREATE NAME=rawstr:nx1 "$C2"
 expect EINVAL policy NEXUS_CREATE NAME=str:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa "$C2"
@@ -79,7 +80,7 @@ expect E2BIG 'too many children' NEXUS_CREATE NAME=str:nx1 "CHILDREN={${many# }}
 log "other commands"
 expect ENOENT 'no nexus with that name' NEXUS_DESTROY NAME=str:nope
 expect ENOENT 'no nexus with that name' NEXUS_GET NAME=str:nope
-expect EINVAL '' NEXUS_GET
+expect EINVAL '^ERR -22 EINVAL \[missing NAME\]$' NEXUS_GET
 expect EINVAL 'cannot be changed' NEXUS_SET NAME=str:nx0 SIZE=u64:4096
 expect EINVAL 'cannot be changed' NEXUS_SET NAME=str:nx0 UUID=bin:00112233445566778899aabbccddeeff
 log "child UUIDs: only CHILD_REMOVE takes one, for a missing member"
@@ -90,8 +91,9 @@ expect ERANGE . CHILD_REMOVE NAME=str:nx0 "CHILD={UUID=bin:0011}"
 expect ENOENT 'no missing member' CHILD_REMOVE NAME=str:nx0 "CHILD={UUID=bin:00112233445566778899aabbccddeeff}"
 expect EBUSY "child $L0 has that UUID" CHILD_REMOVE NAME=str:nx0 "CHILD={UUID=bin:$U0}"
 expect ENOENT 'no nexus with that name' CHILD_REMOVE NAME=str:nope "CHILD={UUID=bin:$U0}"
-# Python names errno 95 ENOTSUP, which is EOPNOTSUPP on Linux.
-expect ENOTSUP '' --cmd-raw 99
+# Python names errno 95 ENOTSUP, which is EOPNOTSUPP on Linux; genetlink
+# refuses a command the family lacks with no message and no attribute.
+expect ENOTSUP '^ERR -95 ENOTSUP $' --cmd-raw 99
 run_cases
 exec 3</dev/nx0
 # The open fd is part of the state from here on (NEXUS_A_OPEN_COUNT 1).

@@ -3,7 +3,7 @@
 # the child is FAULTED (io-error, event received), the nexus DEGRADED, and
 # the faulted child is never written again (its counters stay, and once its
 # device works again a write through the nexus still does not reach it).
-# VM: needs=nexus timeout=400
+# VM: needs=nexus timeout=400 smp=2
 
 MC=$MAYASTOR_CLIENT
 # cf NEXUS PATH JQ-EXPR: a field of one child (by the path the kernel knows).

@@ -4,7 +4,7 @@
 # healthy source (the copy goes on from it) and with none (rebuild fails,
 # child FAULTED rebuild-failed, event); remove of a rebuilding child;
 # destroy during a rebuild; rmmod afterwards.
-# VM: needs=nexus timeout=900
+# VM: needs=nexus timeout=900 smp=2
 
 MC=$MAYASTOR_CLIENT
 # cf NEXUS PATH JQ-EXPR: a field of one child (by the path the kernel knows).

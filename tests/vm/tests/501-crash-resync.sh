@@ -6,7 +6,7 @@
 # resync copies only dirty regions (at most the window's), the children
 # end byte-identical, and every write that completed before the crash
 # reads back.
-# VM: needs=nexus disks=2 disk_size=128M phases=11 timeout=400
+# VM: needs=nexus disks=2 disk_size=128M phases=11 timeout=400 smp=2
 
 MC=$MAYASTOR_CLIENT
 nshow() { "$MC" -o json nexus show nx0 | jq -r "$1"; }
