@@ -73,8 +73,16 @@ check_grep() {
 	return 0
 }
 
-# finish: end the test; FAIL if any check failed.
+# finish: end the test; FAIL if any check failed, in this phase or in an
+# earlier one that ended by crash_vm (which cannot report a verdict itself).
 finish() {
+	local f
+	for f in "${RESULTS:-/nonexistent}"/crash-checks-failed.*; do
+		[ -f "$f" ] || continue
+		[ "$(cat "$f")" = 0 ] && continue
+		echo "phase ${f##*.} crashed with $(cat "$f") failed check(s)" >&2
+		_lib_failures=$((_lib_failures + $(cat "$f")))
+	done
 	if [ "$_lib_failures" -ne 0 ]; then
 		echo "$_lib_failures check(s) failed" >&2
 		exit 1
@@ -307,6 +315,9 @@ barrier() {
 # the next phase on the same disks. dmesg is saved first: it is lost after.
 crash_vm() {
 	dmesg >"$OUTDIR/dmesg.txt" 2>&1 || true
+	# The harness takes a crash as the planned end of the phase: its
+	# failed checks are counted by the next phase's finish.
+	echo "$_lib_failures" >"$RESULTS/crash-checks-failed.$PHASE"
 	# No sync: unwritten data must be lost as in a real crash. The marker
 	# goes straight to the host (9p without cache).
 	: >"$OUTDIR/crashed"

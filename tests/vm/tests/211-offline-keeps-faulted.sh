@@ -1,0 +1,54 @@
+# `child offline` must not overwrite FAULTED (issue 10, item 7).  C, the
+# target of a rebuild, is a dm-delay that holds each write 8 s before passing
+# it to W, a dm-linear device.  Once the rebuild has a copy write held in
+# dm-delay, W is switched to error and `child offline C` is sent: offline
+# stops the rebuild, whose in-flight copy then fails and faults C.  C must
+# end FAULTED, not OFFLINE; and `child online C` must not bring it back
+# with only the offline-time regions (refused, or the copies end identical).
+# VM: needs=nexus disks=2 disk_size=96M smp=2 timeout=400
+
+MC=$MAYASTOR_CLIENT
+nshow() { "$MC" -o json nexus show nx0 | jq -r "$1"; }
+cf() { "$MC" -o json nexus children nx0 | jq -r --arg p "$1" ".[] | select(.path == \$p) | $2"; }
+
+insmod_nexus
+load_mod dm_delay
+dm_linear w "$DISK2"
+n=$(dev_sectors /dev/mapper/w)
+_dm_create c "0 $n delay /dev/mapper/w 0 0 /dev/mapper/w 0 8000"
+C=/dev/mapper/c
+
+check "$MC" nexus create nx0 "$DISK1"
+SIZE=$(nshow .size)
+check dd if=/dev/urandom of=/dev/nx0 bs=1M count=$((SIZE >> 20)) oflag=direct status=none
+check "$MC" nexus add nx0 $C
+check wait_for "[ \"\$(cf $C .rebuild.state)\" = running ]" 20
+"$MC" nexus children nx0
+log "W fails; offline C while its copy write is held"
+dm_error_swap w
+check "$MC" child offline nx0 $C
+"$MC" nexus children nx0
+check wait_for "[ \"\$(cf $C .state)\" != rebuilding ]" 30
+errors=$(cf $C .errors)
+log "C: state $(cf $C .state), reason $(cf $C .reason), errors $errors"
+[ "$errors" -ge 1 ] || fail "no copy write to C failed: the scenario did not happen"
+check_eq "$(cf $C .state)" faulted "C's state after its copy write failed under offline"
+
+log "W works again; online must not bring C back with only the offline-time regions"
+dmsetup suspend w
+dmsetup load w --table "0 $n linear $DISK2 0"
+dmsetup resume w
+rc=0
+"$MC" child online nx0 $C 2>/var/tmp/online.err || rc=$?
+log "child online: exit $rc $(cat /var/tmp/online.err)"
+if [ "$rc" = 0 ]; then
+	check wait_for "[ \"\$(cf $C .state)\" = online ]" 300
+	"$MC" -o json nexus children nx0 | jq -c '.[] | {path, state, rebuild}'
+	blockdev --flushbufs "$DISK1" $C
+	check cmp -n "$SIZE" "$DISK1" $C
+fi
+"$MC" nexus destroy nx0 --force
+check rmmod nexus
+dm_remove c
+dm_remove w
+finish
