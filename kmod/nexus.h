@@ -15,6 +15,7 @@
  *   nexus_meta.c   on-disk labels: encode, check, read, write
  *   nexus_assemble.c bringing a nexus back from its children's labels
  *   nexus_bitmap.c the write-intent bitmap
+ *   nexus_scrub.c  check and repair: comparing the ONLINE children
  */
 #ifndef _NEXUS_H
 #define _NEXUS_H
@@ -43,6 +44,7 @@
 struct nexus_dev;
 struct nexus_rebuild;
 struct nexus_bitmap;
+struct nexus_scrub;
 
 /* Buckets of the rebuild/write exclusion (nexus_region.c). */
 #define NEXUS_BUCKETS		512
@@ -155,6 +157,9 @@ struct nexus_dev {
 	struct nexus_member members[NEXUS_MAX_CHILDREN];
 
 	struct nexus_bitmap *bitmap;	/* NULL: no write-intent bitmap */
+
+	/* The last check/repair (nexus_scrub.c); under nexus_lock. */
+	struct nexus_scrub *scrub;
 };
 
 /*
@@ -379,6 +384,16 @@ void nexus_write_dispatch(struct nexus_dev *nx, struct bio *bio,
 			  unsigned long region);
 int nexus_io_module_init(void);
 void nexus_io_module_exit(void);
+
+/* nexus_scrub.c: check and repair (NEXUS_CMD_NEXUS_CHECK) */
+int nexus_scrub_start(struct nexus_dev *nx, bool repair,
+		      struct netlink_ext_ack *extack);
+bool nexus_scrub_stop(struct nexus_dev *nx);
+int nexus_scrub_stop_cmd(struct nexus_dev *nx, struct netlink_ext_ack *extack);
+void nexus_scrub_destroy(struct nexus_dev *nx);
+int nexus_scrub_fill(struct sk_buff *skb, struct nexus_dev *nx);
+int nexus_scrub_fill_event(struct sk_buff *skb, struct nexus_dev *nx,
+			   enum nexus_event_type event);
 
 /* nexus_nl.c, nexus_nl_gen.c */
 extern struct genl_family nexus_genl_family;

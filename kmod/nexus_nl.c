@@ -166,7 +166,8 @@ int nexus_nl_fill_nexus(struct sk_buff *skb, struct nexus_dev *nx)
 	    nla_put_u32(skb, NEXUS_A_OPEN_COUNT, atomic_read(&nx->open_count)) ||
 	    nla_put_u32(skb, NEXUS_A_REGION_SIZE, nx->region_size) ||
 	    nla_put_u32(skb, NEXUS_A_REBUILD_RATE, READ_ONCE(nx->rebuild_rate)) ||
-	    nexus_nl_fill_meta(skb, nx) || nexus_nl_fill_missing(skb, nx))
+	    nexus_nl_fill_meta(skb, nx) || nexus_nl_fill_missing(skb, nx) ||
+	    nexus_scrub_fill(skb, nx))
 		return -EMSGSIZE;
 	return nexus_nl_fill_children(skb, nx);
 }
@@ -213,6 +214,8 @@ struct sk_buff *nexus_nl_build_event(struct nexus_dev *nx,
 	    nexus_nl_fill_identity(msg, nx))
 		goto fail;
 	if (c && nexus_nl_fill_child(msg, NEXUS_A_CHILD, c))
+		goto fail;
+	if (nexus_scrub_fill_event(msg, nx, event))
 		goto fail;
 	genlmsg_end(msg, hdr);
 	return msg;
@@ -586,4 +589,36 @@ static int nexus_op_rebuild_resume(struct nexus_child *c, u32 flags,
 int nexus_nl_rebuild_resume_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	return nexus_nl_child_do(info, nexus_op_rebuild_resume);
+}
+
+/* NEXUS_CMD_NEXUS_CHECK: start comparing the ONLINE children (scrub). */
+int nexus_nl_nexus_check_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	u32 flags = nexus_nl_flags(info);
+	struct nexus_dev *nx;
+	int ret;
+
+	if (flags & ~NEXUS_F_REPAIR) {
+		NL_SET_BAD_ATTR(info->extack, info->attrs[NEXUS_A_FLAGS]);
+		NL_SET_ERR_MSG_MOD(info->extack, "check takes only the repair flag");
+		return -EINVAL;
+	}
+	mutex_lock(&nexus_lock);
+	nx = nexus_nl_lookup(info);
+	ret = IS_ERR(nx) ? PTR_ERR(nx) :
+	      nexus_scrub_start(nx, flags & NEXUS_F_REPAIR, info->extack);
+	mutex_unlock(&nexus_lock);
+	return ret;
+}
+
+int nexus_nl_nexus_check_stop_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nexus_dev *nx;
+	int ret;
+
+	mutex_lock(&nexus_lock);
+	nx = nexus_nl_lookup(info);
+	ret = IS_ERR(nx) ? PTR_ERR(nx) : nexus_scrub_stop_cmd(nx, info->extack);
+	mutex_unlock(&nexus_lock);
+	return ret;
 }
