@@ -14,11 +14,11 @@ MC=$MAYASTOR_CLIENT
 sc() { "$MC" -o json nexus check "$1" --progress | jq -r "$2"; }
 writes() { "$MC" -o json nexus children "$1" | jq '[.[].writes] | add'; }
 # corrupt FILE REGION OFFSET BYTES: overwrite BYTES at OFFSET of REGION of
-# the image file itself, with data that surely differs (inverted).
+# the image file itself, with data that surely differs (every byte plus one).
 corrupt() {
 	local at=$(($2 * RS + $3))
 	dd if="$1" bs=512 skip=$((at / 512)) count=$(($4 / 512)) status=none |
-		tr '\000-\377' '\377-\000' >/var/tmp/flip.$2
+		tr '\000-\377' '\001-\377\000' >/var/tmp/flip.$2
 	check dd if=/var/tmp/flip.$2 of="$1" bs=512 seek=$((at / 512)) conv=notrunc status=none
 }
 
