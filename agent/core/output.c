@@ -165,7 +165,7 @@ json_object *nexus_to_json(const struct nexus_info *n)
 	add(obj, "bitmap", n->bitmap_present ? json_object_new_boolean(n->bitmap) : NULL);
 	add(obj, "dirty_regions", u64_or_null(n->dirty_regions, n->dirty_regions_present));
 	add(obj, "children", children_to_json(n));
-	add(obj, "check", n->scrub_present ? scrub_to_json(&n->scrub) : NULL);
+	add(obj, "scrub", n->scrub_present ? scrub_to_json(&n->scrub) : NULL);
 	return obj;
 }
 
@@ -212,7 +212,7 @@ json_object *event_to_json(const struct nexus_event *e)
 	add(obj, "state", str_or_null(nexus_state_str(e->state), e->state_present));
 	add(obj, "child", e->child_present ? child_to_json(&e->child) : NULL);
 	if (e->scrub_present)
-		add(obj, "check", scrub_to_json(&e->scrub));
+		add(obj, "scrub", scrub_to_json(&e->scrub));
 	return obj;
 }
 
@@ -415,13 +415,13 @@ static int event_text(FILE *f, json_object *obj)
 		put_kv(f, child, "reason", "reason", cell_text);
 		put_kv(f, child, "rebuild", "rebuild", cell_percent);
 	}
-	if (member(obj, "check")) {
-		json_object *check = member(obj, "check");
+	if (member(obj, "scrub")) {
+		json_object *scrub = member(obj, "scrub");
 
-		put_kv(f, check, "check", "mode", cell_text);
-		put_kv(f, check, "check_state", "state", cell_text);
-		put_kv(f, obj, "done", "check", cell_percent);
-		put_kv(f, check, "mismatches", "mismatches", cell_text);
+		put_kv(f, scrub, "scrub", "mode", cell_text);
+		put_kv(f, scrub, "scrub_state", "state", cell_text);
+		put_kv(f, obj, "done", "scrub", cell_percent);
+		put_kv(f, scrub, "mismatches", "mismatches", cell_text);
 	}
 	fputc('\n', f);
 	return ferror(f) ? -EIO : 0;
@@ -450,7 +450,7 @@ json_object *scrub_progress_to_json(const struct nexus_info *nexus)
 		return obj;
 	}
 	scrub = scrub_to_json(&nexus->scrub);
-	/* Flatten the check fields next to nexus. */
+	/* Flatten the scrub fields next to nexus. */
 	json_object_object_foreach(scrub, key, value)
 		add(obj, key, json_object_get(value));
 	json_object_put(scrub);

@@ -78,11 +78,11 @@ const char *nexus_event_type_str(enum nexus_event_type type)
 		[NEXUS_EVENT_REBUILD_DONE] = "rebuild-done",
 		[NEXUS_EVENT_REBUILD_FAILED] = "rebuild-failed",
 		[NEXUS_EVENT_REBUILD_STOPPED] = "rebuild-stopped",
-		[NEXUS_EVENT_SCRUB_STARTED] = "check-started",
-		[NEXUS_EVENT_SCRUB_PROGRESS] = "check-progress",
-		[NEXUS_EVENT_SCRUB_DONE] = "check-done",
-		[NEXUS_EVENT_SCRUB_STOPPED] = "check-stopped",
-		[NEXUS_EVENT_SCRUB_FAILED] = "check-failed",
+		[NEXUS_EVENT_SCRUB_STARTED] = "scrub-started",
+		[NEXUS_EVENT_SCRUB_PROGRESS] = "scrub-progress",
+		[NEXUS_EVENT_SCRUB_DONE] = "scrub-done",
+		[NEXUS_EVENT_SCRUB_STOPPED] = "scrub-stopped",
+		[NEXUS_EVENT_SCRUB_FAILED] = "scrub-failed",
 	};
 	return enum_name(names, ARRAY_SIZE(names), type);
 }

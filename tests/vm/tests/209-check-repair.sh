@@ -84,7 +84,7 @@ check_eq "$(jq -c '[.state, .done, .mismatches, .repaired, .regions, .truncated]
 	'["done",32,5,0,[2,9,17,23,30],false]' "check of the corrupted children"
 check_eq "$("$MC" nexus check nx0 --progress)" \
 	"nx0: check done, 32 of 32 regions (100.0%), 5 mismatched: 2 9 17 23 30" "progress text"
-check_eq "$("$MC" -o json nexus show nx0 | jq -c '.check.regions')" "[2,9,17,23,30]" "nexus show's check"
+check_eq "$("$MC" -o json nexus show nx0 | jq -c '.scrub.regions')" "[2,9,17,23,30]" "nexus show's check"
 
 log "check under fio random writes to every other region"
 check "$MC" nexus set nx0 --rebuild-rate 8
@@ -163,11 +163,11 @@ check_fail test -e /dev/nx0
 kill $evpid 2>/dev/null || true
 wait $evpid 2>/dev/null || true
 ev() { jq -c "select(.event == \"$1\")" "$RESULTS/events.log" | wc -l; }
-[ "$(ev check-started)" -ge 7 ] || _check_failed "fewer than 7 check-started events"
-[ "$(ev check-stopped)" -ge 3 ] || _check_failed "fewer than 3 check-stopped events"
-check_eq "$(jq -c 'select(.event == "check-done") | [.check.mode, .check.mismatches]' "$RESULTS/events.log" | tr -d '\n')" \
-	'["check",0]["check",5]["check",5]["repair",5]["check",0]' "check-done events"
-[ "$(ev check-progress)" -ge 1 ] || _check_failed "no check-progress event"
+[ "$(ev scrub-started)" -ge 7 ] || _check_failed "fewer than 7 scrub-started events"
+[ "$(ev scrub-stopped)" -ge 3 ] || _check_failed "fewer than 3 scrub-stopped events"
+check_eq "$(jq -c 'select(.event == "scrub-done") | [.scrub.mode, .scrub.mismatches]' "$RESULTS/events.log" | tr -d '\n')" \
+	'["check",0]["check",5]["check",5]["repair",5]["check",0]' "scrub-done events"
+[ "$(ev scrub-progress)" -ge 1 ] || _check_failed "no scrub-progress event"
 
 check timeout 60 rmmod nexus
 for i in 1 2 3; do dm_remove c$i; done
