@@ -414,6 +414,28 @@ static enum nexus_scrub_state nexus_scrub_walk(struct nexus_scrub *sc)
 	return NEXUS_SCRUB_DONE;
 }
 
+/*
+ * Make the repaired regions durable, as a rebuild flushes its target: the
+ * children that were rewritten may hold them only in a volatile cache.
+ */
+static void nexus_scrub_flush(struct nexus_scrub *sc)
+{
+	unsigned int i, n = nexus_scrub_get_children(sc);
+
+	for (i = 0; i < n; i++) {
+		struct nexus_child *c = sc->bufs[i]->child;
+
+		if (blkdev_issue_flush(nexus_child_bdev(c))) {
+			atomic64_inc(&c->errors);
+			pr_err_ratelimited("%s: repair: flush error on child %s\n",
+					   sc->nx->name, c->path);
+			nexus_child_set_state(c, NEXUS_CHILD_FAULTED,
+					      NEXUS_REASON_IO_ERROR);
+		}
+	}
+	nexus_scrub_put_children(sc, n);
+}
+
 static const enum nexus_event_type nexus_scrub_end_event[] = {
 	[NEXUS_SCRUB_DONE] = NEXUS_EVENT_SCRUB_DONE,
 	[NEXUS_SCRUB_STOPPED] = NEXUS_EVENT_SCRUB_STOPPED,
@@ -432,6 +454,8 @@ static void nexus_scrub_work(struct work_struct *work)
 		(unsigned long long)sc->total);
 	nexus_event_nexus(sc->nx, NEXUS_EVENT_SCRUB_STARTED);
 	end = nexus_scrub_walk(sc);
+	if (sc->repaired)
+		nexus_scrub_flush(sc);
 	nexus_scrub_free_bufs(sc);
 	WRITE_ONCE(sc->ended, ktime_get_real_seconds());
 	WRITE_ONCE(sc->state, end);

@@ -110,7 +110,11 @@ w1=$(writes nx0)
 check kill -0 $fiopid
 kill -INT $fiopid
 wait $fiopid || true
-log "fio: $(jq -r '[.jobs[].write.io_bytes] | add' /var/tmp/fio.json) bytes by $(jq -r '.jobs | length' /var/tmp/fio.json) jobs; $((w1 - w0)) child writes during the check"
+# fio may put a line ("fio: terminating on signal 2") before its JSON.
+sed -n '/^{/,$p' /var/tmp/fio.json >/var/tmp/fio-only.json
+check_eq "$(jq -r '[.jobs[].error] | add' /var/tmp/fio-only.json)" 0 "fio job errors"
+check_eq "$(jq -r '.jobs | length' /var/tmp/fio-only.json)" 6 "fio jobs"
+log "fio: $(jq -r '[.jobs[].write.io_bytes] | add' /var/tmp/fio-only.json) bytes by 6 jobs; $((w1 - w0)) child writes during the check"
 [ $((w1 - w0)) -gt 1000 ] || _check_failed "only $((w1 - w0)) child writes during the check"
 "$MC" -o json nexus check nx0 --progress >/var/tmp/fio-check.json
 check_eq "$(jq -c '[.state, .done, .mismatches, .regions]' /var/tmp/fio-check.json)" \
