@@ -15,6 +15,7 @@
  *   nexus_meta.c   on-disk labels: encode, check, read, write
  *   nexus_assemble.c bringing a nexus back from its children's labels
  *   nexus_bitmap.c the write-intent bitmap
+ *   nexus_scrub.c  check and repair: comparing the ONLINE children
  *
  * Locks, outermost first (a lock is only taken while holding those above):
  *   nx->cfg_lock	mutex: configuration of one nexus (every command that
@@ -62,6 +63,7 @@
 struct nexus_dev;
 struct nexus_rebuild;
 struct nexus_bitmap;
+struct nexus_scrub;
 
 /* Buckets of the rebuild/write exclusion (nexus_region.c). */
 #define NEXUS_BUCKETS		512
@@ -194,6 +196,8 @@ struct nexus_dev {
 	unsigned int excl_durable;	/* written under @hold_lock */
 	spinlock_t hold_lock;
 	struct bio_list held;		/* holders of settled writes */
+	/* The last check/repair (nexus_scrub.c): set under @cfg_lock, read under RCU. */
+	struct nexus_scrub __rcu *scrub;
 };
 
 /*
@@ -436,6 +440,16 @@ void nexus_write_dispatch(struct nexus_dev *nx, struct bio *bio,
 			  unsigned long region);
 int nexus_io_module_init(void);
 void nexus_io_module_exit(void);
+
+/* nexus_scrub.c: check and repair (NEXUS_CMD_NEXUS_CHECK) */
+int nexus_scrub_start(struct nexus_dev *nx, bool repair,
+		      struct netlink_ext_ack *extack);
+bool nexus_scrub_stop(struct nexus_dev *nx);
+int nexus_scrub_stop_cmd(struct nexus_dev *nx, struct netlink_ext_ack *extack);
+void nexus_scrub_destroy(struct nexus_dev *nx);
+int nexus_scrub_fill(struct sk_buff *skb, struct nexus_dev *nx);
+int nexus_scrub_fill_event(struct sk_buff *skb, struct nexus_dev *nx,
+			   enum nexus_event_type event);
 
 /* nexus_nl.c, nexus_nl_gen.c */
 extern struct genl_family nexus_genl_family;

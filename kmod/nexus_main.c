@@ -678,6 +678,7 @@ int nexus_destroy(struct nexus_dev *nx, bool force,
 	spin_lock(&nx->state_lock);
 	WRITE_ONCE(nx->state, NEXUS_STATE_SHUTDOWN);
 	spin_unlock(&nx->state_lock);
+	nexus_scrub_destroy(nx);
 	del_gendisk(nx->disk);
 	nexus_drain_io(nx);
 	nexus_meta_shutdown(nx);

@@ -229,7 +229,8 @@ static int nexus_nl_fill_nexus_rcu(struct sk_buff *skb, struct nexus_dev *nx)
 	    nla_put_u32(skb, NEXUS_A_OPEN_COUNT, atomic_read(&nx->open_count)) ||
 	    nla_put_u32(skb, NEXUS_A_REGION_SIZE, nx->region_size) ||
 	    nla_put_u32(skb, NEXUS_A_REBUILD_RATE, READ_ONCE(nx->rebuild_rate)) ||
-	    nexus_nl_fill_meta(skb, nx) || nexus_nl_fill_missing(skb, nx))
+	    nexus_nl_fill_meta(skb, nx) || nexus_nl_fill_missing(skb, nx) ||
+	    nexus_scrub_fill(skb, nx))
 		return -EMSGSIZE;
 	return nexus_nl_fill_children(skb, nx);
 }
@@ -263,7 +264,11 @@ static size_t nexus_nl_nexus_size(void)
 	       10 * nla_total_size(sizeof(u32)) +
 	       4 * nla_total_size_64bit(sizeof(u64)) +
 	       2 * nla_total_size(0) +			/* children, missing */
-	       NEXUS_MAX_CHILDREN * (nexus_nl_child_size() + missing);
+	       NEXUS_MAX_CHILDREN * (nexus_nl_child_size() + missing) +
+	       2 * nla_total_size(0) +			/* the scrub nest, regions */
+	       3 * nla_total_size(sizeof(u32)) +
+	       6 * nla_total_size_64bit(sizeof(u64)) +
+	       NEXUS_SCRUB_MAX_LISTED * nla_total_size_64bit(sizeof(u64));
 }
 
 /* Send @nx as the reply to a request.  Context: a reference to @nx held. */
@@ -316,6 +321,8 @@ struct sk_buff *nexus_nl_build_event(struct nexus_dev *nx,
 		if (ret)
 			goto fail;
 	}
+	if (nexus_scrub_fill_event(msg, nx, event))
+		goto fail;
 	genlmsg_end(msg, hdr);
 	return msg;
 
@@ -720,4 +727,43 @@ static int nexus_op_rebuild_resume(struct nexus_child *c, u32 flags,
 int nexus_nl_rebuild_resume_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	return nexus_nl_child_do(skb, info, nexus_op_rebuild_resume);
+}
+
+/* NEXUS_CMD_NEXUS_CHECK: start comparing the ONLINE children (scrub). */
+int nexus_nl_nexus_check_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	u32 flags = nexus_nl_flags(info);
+	struct nexus_dev *nx;
+	int ret;
+
+	ret = nexus_nl_may_admin(skb, info);
+	if (ret)
+		return ret;
+	if (flags & ~NEXUS_F_REPAIR) {
+		NL_SET_BAD_ATTR(info->extack, info->attrs[NEXUS_A_FLAGS]);
+		NL_SET_ERR_MSG_MOD(info->extack, "check takes only the repair flag");
+		return -EINVAL;
+	}
+	nx = nexus_nl_lock(info);
+	if (IS_ERR(nx))
+		return PTR_ERR(nx);
+	ret = nexus_scrub_start(nx, flags & NEXUS_F_REPAIR, info->extack);
+	nexus_nl_unlock(nx);
+	return ret;
+}
+
+int nexus_nl_nexus_check_stop_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nexus_dev *nx;
+	int ret;
+
+	ret = nexus_nl_may_admin(skb, info);
+	if (ret)
+		return ret;
+	nx = nexus_nl_lock(info);
+	if (IS_ERR(nx))
+		return PTR_ERR(nx);
+	ret = nexus_scrub_stop_cmd(nx, info->extack);
+	nexus_nl_unlock(nx);
+	return ret;
 }

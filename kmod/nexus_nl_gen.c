@@ -57,6 +57,8 @@ static const struct genl_ops nexus_ops[] = {
 	NEXUS_ADMIN_OP(NEXUS_CMD_REBUILD_STOP, nexus_nl_rebuild_stop_doit),
 	NEXUS_ADMIN_OP(NEXUS_CMD_REBUILD_PAUSE, nexus_nl_rebuild_pause_doit),
 	NEXUS_ADMIN_OP(NEXUS_CMD_REBUILD_RESUME, nexus_nl_rebuild_resume_doit),
+	NEXUS_ADMIN_OP(NEXUS_CMD_NEXUS_CHECK, nexus_nl_nexus_check_doit),
+	NEXUS_ADMIN_OP(NEXUS_CMD_NEXUS_CHECK_STOP, nexus_nl_nexus_check_stop_doit),
 };
 
 static const struct genl_multicast_group nexus_mcgrps[] = {

@@ -26,6 +26,8 @@ int nexus_nl_rebuild_start_doit(struct sk_buff *skb, struct genl_info *info);
 int nexus_nl_rebuild_stop_doit(struct sk_buff *skb, struct genl_info *info);
 int nexus_nl_rebuild_pause_doit(struct sk_buff *skb, struct genl_info *info);
 int nexus_nl_rebuild_resume_doit(struct sk_buff *skb, struct genl_info *info);
+int nexus_nl_nexus_check_doit(struct sk_buff *skb, struct genl_info *info);
+int nexus_nl_nexus_check_stop_doit(struct sk_buff *skb, struct genl_info *info);
 
 enum nexus_nl_mcgrps {
 	NEXUS_NLGRP_EVENTS,

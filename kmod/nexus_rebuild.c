@@ -486,6 +486,8 @@ int nexus_rebuild_start(struct nexus_child *c, struct netlink_ext_ack *extack)
 		NL_SET_ERR_MSG_MOD(extack, "the child is not out of sync");
 		return -EINVAL;
 	}
+	/* A check must not share regions with a copy (nexus_scrub.c). */
+	nexus_scrub_stop(nx);
 	dirty = bitmap_weight(c->dirty, nexus_nr_regions(nx));
 	if (!dirty) {
 		nexus_child_change_state(c, NEXUS_CHILD_OUT_OF_SYNC,

@@ -187,6 +187,24 @@ int cli_run_child_op(struct cli_ctx *ctx, int argc, char **argv,
 
 /* nexus assemble (cmd_assemble.c). */
 int cli_nexus_assemble_cmd(struct cli_ctx *ctx, int argc, char **argv);
+/* nexus check, nexus repair (cmd_check.c). */
+int cli_nexus_check_cmd(struct cli_ctx *ctx, int argc, char **argv);
+int cli_nexus_repair_cmd(struct cli_ctx *ctx, int argc, char **argv);
+
+#define CLI_CHECK_HELP_COMMON \
+	"Each region (the nexus's region size) is compared under the same\n" \
+	"exclusion as a rebuild copy: writes to that region wait while it is\n" \
+	"read from every child, so IO may continue and a write in flight is\n" \
+	"never counted as a difference.  Only ONLINE children take part; at\n" \
+	"least two are needed.  A check is refused while a rebuild runs, and a\n" \
+	"rebuild that starts stops it.  A read error faults the child, as in\n" \
+	"normal IO.  The rate is limited by the nexus's rebuild rate ('nexus\n" \
+	"set --rebuild-rate'), or else by the module parameter scrub_rate_mib.\n\n" \
+	"Output: 'NAME: MODE STATE, DONE of TOTAL regions (PCT), N mismatched:\n" \
+	"R1 R2 ...' (the first 64 region numbers, then '...').  With -o json:\n" \
+	"nexus, mode, state, done, total, percent, mismatches, repaired,\n" \
+	"regions, truncated, start, end (see docs/cli.md).\n"
+
 
 /* ---- pools and replicas (cmd_pool.c, cmd_replica.c) ----------------- */
 

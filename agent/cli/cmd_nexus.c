@@ -477,6 +477,34 @@ static const struct cli_command nexus_commands[] = {
 	  "it by its UUID (see 'nexus children -o json'), or every missing\n"
 	  "member with the word 'missing'; its device is then refused at\n"
 	  "assembly as a removed member.\n\n" CLI_CHILD_HELP },
+	{ "check", cli_nexus_check_cmd, "NAME [--wait | --stop | --progress] [-o json]",
+	  "Compare the children of nexus NAME in the background",
+	  "Starts a check: every region of every ONLINE child is read and\n"
+	  "compared with the first ONLINE child's; the regions that differ are\n"
+	  "counted and listed (md's check and mismatch_cnt).  Nothing is written.\n\n"
+	  "Options:\n"
+	  "  -w, --wait   follow the check to its end (a progress line every 2 s\n"
+	  "               on a terminal's stderr), then print the result.\n"
+	  "  --stop       stop the running check (or repair).\n"
+	  "  --progress   print how far the last check (or repair) has got.\n\n"
+	  CLI_CHECK_HELP_COMMON "\n"
+	  "Exit status: 0 when started (or, with --wait, when no region\n"
+	  "differs); 1 on an error, or with --wait when regions differ or the\n"
+	  "check was stopped or failed.\n" },
+	{ "repair", cli_nexus_repair_cmd, "NAME [--wait] [-o json]",
+	  "Make the children of nexus NAME identical where they differ",
+	  "Starts a repair: a check that also copies the first ONLINE child's\n"
+	  "data over every other ONLINE child in each region that differs,\n"
+	  "before the region's writes may go on (md's repair: one copy is\n"
+	  "picked, it is not known to be the right one).  Children that are\n"
+	  "offline or out of sync get those regions marked for their rebuild.\n"
+	  "Stop it and follow it with 'nexus check NAME --stop|--progress'.\n\n"
+	  "Options:\n"
+	  "  -w, --wait   follow the repair to its end, then print the result.\n\n"
+	  CLI_CHECK_HELP_COMMON "\n"
+	  "Exit status: 0 when started (or, with --wait, when it went through\n"
+	  "every region); 1 on an error, or with --wait when it was stopped or\n"
+	  "failed.\n" },
 	{ "set", nexus_set_cmd, "NAME --rebuild-rate MiB/s",
 	  "Change a property of nexus NAME",
 	  "Options:\n"

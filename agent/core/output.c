@@ -78,6 +78,42 @@ json_object *rebuild_to_json(const struct nexus_child_info *child)
 	return obj;
 }
 
+static json_object *bool_or_null(bool value, bool present)
+{
+	return present ? json_object_new_boolean(value) : NULL;
+}
+
+static json_object *scrub_regions_json(const struct nexus_scrub_info *s)
+{
+	json_object *array;
+
+	if (!s->regions_present)
+		return NULL;
+	array = json_object_new_array();
+	for (size_t i = 0; i < s->n_regions; i++)
+		json_object_array_add(array, json_object_new_uint64(s->regions[i]));
+	return array;
+}
+
+json_object *scrub_to_json(const struct nexus_scrub_info *s)
+{
+	json_object *obj = json_object_new_object();
+
+	add(obj, "mode", str_or_null(nexus_scrub_mode_str(s->mode), s->mode_present));
+	add(obj, "state", str_or_null(nexus_scrub_state_str(s->state), s->state_present));
+	add(obj, "done", u64_or_null(s->done, s->done_present));
+	add(obj, "total", u64_or_null(s->total, s->total_present));
+	add(obj, "percent", s->done_present && s->total_present ?
+	    percent_json(percent_of(s->done, s->total)) : NULL);
+	add(obj, "mismatches", u64_or_null(s->mismatches, s->mismatches_present));
+	add(obj, "repaired", u64_or_null(s->repaired, s->repaired_present));
+	add(obj, "regions", scrub_regions_json(s));
+	add(obj, "truncated", bool_or_null(s->truncated, s->truncated_present));
+	add(obj, "start", u64_or_null(s->start, s->start_present));
+	add(obj, "end", s->end_present && s->end ? json_object_new_uint64(s->end) : NULL);
+	return obj;
+}
+
 json_object *child_to_json(const struct nexus_child_info *c)
 {
 	json_object *obj = json_object_new_object();
@@ -129,6 +165,7 @@ json_object *nexus_to_json(const struct nexus_info *n)
 	add(obj, "bitmap", n->bitmap_present ? json_object_new_boolean(n->bitmap) : NULL);
 	add(obj, "dirty_regions", u64_or_null(n->dirty_regions, n->dirty_regions_present));
 	add(obj, "children", children_to_json(n));
+	add(obj, "scrub", n->scrub_present ? scrub_to_json(&n->scrub) : NULL);
 	return obj;
 }
 
@@ -174,6 +211,8 @@ json_object *event_to_json(const struct nexus_event *e)
 	add(obj, "uuid", uuid_or_null(&e->uuid, e->uuid_present));
 	add(obj, "state", str_or_null(nexus_state_str(e->state), e->state_present));
 	add(obj, "child", e->child_present ? child_to_json(&e->child) : NULL);
+	if (e->scrub_present)
+		add(obj, "scrub", scrub_to_json(&e->scrub));
 	return obj;
 }
 
@@ -376,6 +415,14 @@ static int event_text(FILE *f, json_object *obj)
 		put_kv(f, child, "reason", "reason", cell_text);
 		put_kv(f, child, "rebuild", "rebuild", cell_percent);
 	}
+	if (member(obj, "scrub")) {
+		json_object *scrub = member(obj, "scrub");
+
+		put_kv(f, scrub, "scrub", "mode", cell_text);
+		put_kv(f, scrub, "scrub_state", "state", cell_text);
+		put_kv(f, obj, "done", "scrub", cell_percent);
+		put_kv(f, scrub, "mismatches", "mismatches", cell_text);
+	}
 	fputc('\n', f);
 	return ferror(f) ? -EIO : 0;
 }
@@ -390,4 +437,69 @@ int render_event(FILE *f, enum output_format fmt, const struct nexus_event *even
 	err = fmt == OUTPUT_JSON ? output_json(f, obj, true) : event_text(f, obj);
 	json_object_put(obj);
 	return err;
+}
+
+json_object *scrub_progress_to_json(const struct nexus_info *nexus)
+{
+	json_object *obj = json_object_new_object();
+	json_object *scrub;
+
+	add(obj, "nexus", json_object_new_string(nexus->name));
+	if (!nexus->scrub_present) {
+		add(obj, "state", json_object_new_string("none"));
+		return obj;
+	}
+	scrub = scrub_to_json(&nexus->scrub);
+	/* Flatten the scrub fields next to nexus. */
+	json_object_object_foreach(scrub, key, value)
+		add(obj, key, json_object_get(value));
+	json_object_put(scrub);
+	return obj;
+}
+
+/* ": 3 10 17" or ": 3 10 17 ..." (truncated); "" when none are listed. */
+static void print_regions(FILE *f, json_object *obj)
+{
+	json_object *regions = member(obj, "regions");
+	json_object *truncated = member(obj, "truncated");
+	size_t n = regions ? json_object_array_length(regions) : 0;
+
+	if (!n)
+		return;
+	fputc(':', f);
+	for (size_t i = 0; i < n; i++)
+		fprintf(f, " %" PRIu64,
+			json_object_get_uint64(json_object_array_get_idx(regions, i)));
+	if (truncated && json_object_get_boolean(truncated))
+		fprintf(f, " ...");
+}
+
+/* nx0: check done, 256 of 256 regions (100.0%), 3 mismatched: 3 10 17 */
+static int scrub_progress_text(FILE *f, json_object *obj)
+{
+	const char *state = json_object_get_string(member(obj, "state"));
+	char done[CELL_MAX], total[CELL_MAX], pct[CELL_MAX], bad[CELL_MAX];
+
+	fprintf(f, "%s: ", json_object_get_string(member(obj, "nexus")));
+	if (strcmp(state, "none") == 0) {
+		fprintf(f, "never checked\n");
+		return ferror(f) ? -EIO : 0;
+	}
+	cell_text(member(obj, "done"), done, sizeof(done));
+	cell_text(member(obj, "total"), total, sizeof(total));
+	cell_percent(obj, pct, sizeof(pct));
+	cell_text(member(obj, "mismatches"), bad, sizeof(bad));
+	fprintf(f, "%s %s, %s of %s regions (%s), %s %s",
+		json_object_get_string(member(obj, "mode")), state, done, total,
+		pct, bad, strcmp(json_object_get_string(member(obj, "mode")),
+				 "repair") == 0 ? "repaired" : "mismatched");
+	print_regions(f, obj);
+	fputc('\n', f);
+	return ferror(f) ? -EIO : 0;
+}
+
+int render_scrub_progress(FILE *f, enum output_format fmt,
+			  const struct nexus_info *nexus)
+{
+	return emit(f, fmt, scrub_progress_to_json(nexus), scrub_progress_text);
 }

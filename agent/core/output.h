@@ -27,6 +27,9 @@ json_object *rebuild_to_json(const struct nexus_child_info *child);
 json_object *rebuild_progress_to_json(const char *nexus,
 				      const struct nexus_child_info *child);
 json_object *event_to_json(const struct nexus_event *event);
+json_object *scrub_to_json(const struct nexus_scrub_info *scrub);
+/* nexus, then the check fields flattened; state "none" if never checked. */
+json_object *scrub_progress_to_json(const struct nexus_info *nexus);
 
 /* Renderers: 0, or a negative errno (-EIO on a write error). */
 int render_nexus_list(FILE *f, enum output_format fmt, const struct nexus_list *list);
@@ -34,6 +37,9 @@ int render_nexus_children(FILE *f, enum output_format fmt, const struct nexus_in
 int render_nexus_show(FILE *f, enum output_format fmt, const struct nexus_info *nexus);
 int render_rebuild_progress(FILE *f, enum output_format fmt, const char *nexus,
 			    const struct nexus_child_info *child);
+/* "NAME: MODE STATE, DONE of TOTAL regions (PCT), N mismatched: R..." */
+int render_scrub_progress(FILE *f, enum output_format fmt,
+			  const struct nexus_info *nexus);
 /* One line per event (one JSON object per line with OUTPUT_JSON). */
 int render_event(FILE *f, enum output_format fmt, const struct nexus_event *event);
 

@@ -58,6 +58,8 @@ const char *nexus_child_state_str(enum nexus_child_state state);
 const char *nexus_child_reason_str(enum nexus_child_reason reason);
 const char *nexus_rebuild_state_str(enum nexus_rebuild_state state);
 const char *nexus_event_type_str(enum nexus_event_type type);
+const char *nexus_scrub_state_str(enum nexus_scrub_state state);
+const char *nexus_scrub_mode_str(enum nexus_scrub_mode mode);
 
 /* ---- replies ---------------------------------------------------------- */
 
@@ -69,6 +71,23 @@ struct nexus_rebuild_info {
 	uint32_t source;	/* slot of the source child */
 	bool state_present, done_present, total_present;
 	bool rate_present, source_present;
+};
+
+/* The last check or repair of a nexus (NEXUS_A_SCRUB); counts in regions. */
+struct nexus_scrub_info {
+	enum nexus_scrub_state state;
+	enum nexus_scrub_mode mode;
+	uint64_t done;		/* regions compared */
+	uint64_t total;		/* regions of the nexus */
+	uint64_t mismatches;	/* regions whose children differed */
+	uint64_t repaired;	/* regions rewritten by a repair */
+	uint64_t regions[NEXUS_SCRUB_MAX_LISTED];	/* the first mismatched */
+	size_t n_regions;
+	bool truncated;		/* more mismatched than regions[] holds */
+	uint64_t start, end;	/* seconds since the epoch; end 0 = running */
+	bool state_present, mode_present, done_present, total_present;
+	bool mismatches_present, repaired_present, regions_present;
+	bool truncated_present, start_present, end_present;
 };
 
 /* A child, or a missing member (state NEXUS_CHILD_MISSING, path ""). */
@@ -106,6 +125,8 @@ struct nexus_info {
 	uint64_t dirty_regions;	/* bits set in the bitmap */
 	struct nexus_child_info *children;	/* owned */
 	size_t n_children;
+	struct nexus_scrub_info scrub;
+	bool scrub_present;	/* a check has been started on the nexus */
 	bool uuid_present, size_present, state_present;
 	bool major_present, minor_present, block_size_present;
 	bool open_count_present, region_size_present, rebuild_rate_present;
@@ -125,8 +146,9 @@ struct nexus_event {
 	struct nexus_uuid uuid;
 	enum nexus_state state;
 	struct nexus_child_info child;
+	struct nexus_scrub_info scrub;	/* scrub events */
 	bool seq_present, uuid_present, state_present;
-	bool child_present;
+	bool child_present, scrub_present;
 };
 
 void nexus_child_info_free(struct nexus_child_info *child);
@@ -220,6 +242,14 @@ int nexus_rebuild_start(struct nexus_handle *h, const char *name, const char *pa
 int nexus_rebuild_stop(struct nexus_handle *h, const char *name, const char *path);
 int nexus_rebuild_pause(struct nexus_handle *h, const char *name, const char *path);
 int nexus_rebuild_resume(struct nexus_handle *h, const char *name, const char *path);
+
+/*
+ * Starts comparing the ONLINE children of nexus name (a "check"); with
+ * NEXUS_F_REPAIR in flags, also rewrites the regions that differ from the
+ * first ONLINE child.  Progress and results: nexus_info.scrub.
+ */
+int nexus_check(struct nexus_handle *h, const char *name, uint32_t flags);
+int nexus_check_stop(struct nexus_handle *h, const char *name);
 
 /* ---- events ------------------------------------------------------------ */
 

@@ -158,6 +158,18 @@ int nexus_build_set(int family, const char *name,
 	return err ? err : finish(msg, fill_set(msg, name, req), out);
 }
 
+int nexus_build_nexus_cmd(int family, uint8_t cmd, const char *name,
+			  uint32_t flags, struct nl_msg **out)
+{
+	struct nl_msg *msg;
+	int err;
+
+	if (cmd != NEXUS_CMD_NEXUS_CHECK && cmd != NEXUS_CMD_NEXUS_CHECK_STOP)
+		return -EINVAL;
+	err = new_request(family, cmd, 0, &msg);
+	return err ? err : finish(msg, fill_name_flags(msg, name, flags), out);
+}
+
 static bool is_child_cmd(uint8_t cmd)
 {
 	return cmd >= NEXUS_CMD_CHILD_ADD && cmd <= NEXUS_CMD_REBUILD_RESUME;

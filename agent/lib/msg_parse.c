@@ -35,6 +35,7 @@ static struct nla_policy nexus_policy[NEXUS_A_MAX + 1] = {
 	[NEXUS_A_BITMAP] = { .type = NLA_U32 },
 	[NEXUS_A_DIRTY_REGIONS] = { .type = NLA_U64 },
 	[NEXUS_A_MISSING] = { .type = NLA_NESTED },
+	[NEXUS_A_SCRUB] = { .type = NLA_NESTED },
 };
 
 static struct nla_policy child_policy[NEXUS_CHILD_A_MAX + 1] = {
@@ -59,6 +60,19 @@ static struct nla_policy rebuild_policy[NEXUS_REBUILD_A_MAX + 1] = {
 	[NEXUS_REBUILD_A_TOTAL] = { .type = NLA_U64 },
 	[NEXUS_REBUILD_A_RATE] = { .type = NLA_U64 },
 	[NEXUS_REBUILD_A_SOURCE] = { .type = NLA_U32 },
+};
+
+static struct nla_policy scrub_policy[NEXUS_SCRUB_A_MAX + 1] = {
+	[NEXUS_SCRUB_A_STATE] = { .type = NLA_U32 },
+	[NEXUS_SCRUB_A_MODE] = { .type = NLA_U32 },
+	[NEXUS_SCRUB_A_DONE] = { .type = NLA_U64 },
+	[NEXUS_SCRUB_A_TOTAL] = { .type = NLA_U64 },
+	[NEXUS_SCRUB_A_MISMATCHES] = { .type = NLA_U64 },
+	[NEXUS_SCRUB_A_REPAIRED] = { .type = NLA_U64 },
+	[NEXUS_SCRUB_A_REGIONS] = { .type = NLA_NESTED },
+	[NEXUS_SCRUB_A_TRUNCATED] = { .type = NLA_U32 },
+	[NEXUS_SCRUB_A_START] = { .type = NLA_U64 },
+	[NEXUS_SCRUB_A_END] = { .type = NLA_U64 },
 };
 
 /* Copies a string attribute; an over-long one is a protocol error. */
@@ -96,6 +110,53 @@ static int parse_rebuild(struct nlattr *nest, struct nexus_rebuild_info *out)
 	GET_U64(tb, NEXUS_REBUILD_A_TOTAL, out->total, out->total_present);
 	GET_U64(tb, NEXUS_REBUILD_A_RATE, out->rate, out->rate_present);
 	GET_U32(tb, NEXUS_REBUILD_A_SOURCE, out->source, out->source_present);
+	return 0;
+}
+
+/*
+ * The region numbers: NEXUS_SCRUB_A_REGION entries (pads and unknown
+ * types skipped).  More than the array holds is a protocol error: the
+ * kernel promises at most NEXUS_SCRUB_MAX_LISTED.
+ */
+static int parse_scrub_regions(struct nlattr *list, struct nexus_scrub_info *out)
+{
+	struct nlattr *nla;
+	int rem;
+
+	nla_for_each_nested(nla, list, rem) {
+		if (nla_type(nla) != NEXUS_SCRUB_A_REGION)
+			continue;
+		if (nla_len(nla) < (int)sizeof(uint64_t) ||
+		    out->n_regions == NEXUS_SCRUB_MAX_LISTED)
+			return -EPROTO;
+		out->regions[out->n_regions++] = nla_get_u64(nla);
+	}
+	out->regions_present = true;
+	return 0;
+}
+
+static int parse_scrub(struct nlattr *nest, struct nexus_scrub_info *out)
+{
+	struct nlattr *tb[NEXUS_SCRUB_A_MAX + 1];
+	uint32_t state = 0, mode = 0, truncated = 0;
+
+	if (nla_parse_nested(tb, NEXUS_SCRUB_A_MAX, nest, scrub_policy) < 0)
+		return -EPROTO;
+	GET_U32(tb, NEXUS_SCRUB_A_STATE, state, out->state_present);
+	out->state = state;
+	GET_U32(tb, NEXUS_SCRUB_A_MODE, mode, out->mode_present);
+	out->mode = mode;
+	GET_U64(tb, NEXUS_SCRUB_A_DONE, out->done, out->done_present);
+	GET_U64(tb, NEXUS_SCRUB_A_TOTAL, out->total, out->total_present);
+	GET_U64(tb, NEXUS_SCRUB_A_MISMATCHES, out->mismatches,
+		out->mismatches_present);
+	GET_U64(tb, NEXUS_SCRUB_A_REPAIRED, out->repaired, out->repaired_present);
+	GET_U32(tb, NEXUS_SCRUB_A_TRUNCATED, truncated, out->truncated_present);
+	out->truncated = truncated != 0;
+	GET_U64(tb, NEXUS_SCRUB_A_START, out->start, out->start_present);
+	GET_U64(tb, NEXUS_SCRUB_A_END, out->end, out->end_present);
+	if (tb[NEXUS_SCRUB_A_REGIONS])
+		return parse_scrub_regions(tb[NEXUS_SCRUB_A_REGIONS], out);
 	return 0;
 }
 
@@ -231,6 +292,11 @@ static int fill_nexus(struct nlattr **tb, struct nexus_info *out)
 	GET_U32(tb, NEXUS_A_REGION_SIZE, out->region_size, out->region_size_present);
 	GET_U32(tb, NEXUS_A_REBUILD_RATE, out->rebuild_rate, out->rebuild_rate_present);
 	fill_meta(tb, out);
+	if (tb[NEXUS_A_SCRUB]) {
+		if (parse_scrub(tb[NEXUS_A_SCRUB], &out->scrub))
+			return -EPROTO;
+		out->scrub_present = true;
+	}
 	return parse_children(tb[NEXUS_A_CHILDREN], tb[NEXUS_A_MISSING], out);
 }
 
@@ -267,6 +333,11 @@ static int fill_event(struct nlattr **tb, struct nexus_event *out)
 		if (parse_child(tb[NEXUS_A_CHILD], false, &out->child))
 			return -EPROTO;
 		out->child_present = true;
+	}
+	if (tb[NEXUS_A_SCRUB]) {
+		if (parse_scrub(tb[NEXUS_A_SCRUB], &out->scrub))
+			return -EPROTO;
+		out->scrub_present = true;
 	}
 	return 0;
 }

@@ -37,6 +37,10 @@ int nexus_build_set(int family, const char *name,
 int nexus_build_child_cmd(int family, uint8_t cmd, const char *name,
 			  const char *path, uint32_t flags, struct nl_msg **out);
 
+/* NEXUS_CHECK and NEXUS_CHECK_STOP: NAME, FLAGS when non-zero. */
+int nexus_build_nexus_cmd(int family, uint8_t cmd, const char *name,
+			  uint32_t flags, struct nl_msg **out);
+
 /* CHILD_REMOVE of a missing member: NAME, CHILD{UUID}. */
 int nexus_build_forget_missing(int family, const char *name,
 			       const struct nexus_uuid *uuid, struct nl_msg **out);

@@ -211,3 +211,27 @@ int nexus_rebuild_resume(struct nexus_handle *h, const char *name, const char *p
 {
 	return child_cmd(h, NEXUS_CMD_REBUILD_RESUME, name, path, 0);
 }
+
+static int nexus_cmd(struct nexus_handle *h, uint8_t cmd, const char *name,
+		     uint32_t flags)
+{
+	struct nl_msg *msg = NULL;
+	int err = check_name(h, name);
+
+	if (err)
+		return err;
+	err = nexus_build_nexus_cmd(h->family, cmd, name, flags, &msg);
+	return run(h, err, msg, NULL, NULL);
+}
+
+int nexus_check(struct nexus_handle *h, const char *name, uint32_t flags)
+{
+	if (flags & ~NEXUS_F_REPAIR)
+		return nexus_fail(h, -EINVAL, "check takes only NEXUS_F_REPAIR");
+	return nexus_cmd(h, NEXUS_CMD_NEXUS_CHECK, name, flags);
+}
+
+int nexus_check_stop(struct nexus_handle *h, const char *name)
+{
+	return nexus_cmd(h, NEXUS_CMD_NEXUS_CHECK_STOP, name, 0);
+}

@@ -78,8 +78,34 @@ const char *nexus_event_type_str(enum nexus_event_type type)
 		[NEXUS_EVENT_REBUILD_DONE] = "rebuild-done",
 		[NEXUS_EVENT_REBUILD_FAILED] = "rebuild-failed",
 		[NEXUS_EVENT_REBUILD_STOPPED] = "rebuild-stopped",
+		[NEXUS_EVENT_SCRUB_STARTED] = "scrub-started",
+		[NEXUS_EVENT_SCRUB_PROGRESS] = "scrub-progress",
+		[NEXUS_EVENT_SCRUB_DONE] = "scrub-done",
+		[NEXUS_EVENT_SCRUB_STOPPED] = "scrub-stopped",
+		[NEXUS_EVENT_SCRUB_FAILED] = "scrub-failed",
 	};
 	return enum_name(names, ARRAY_SIZE(names), type);
+}
+
+const char *nexus_scrub_state_str(enum nexus_scrub_state state)
+{
+	static const char *const names[] = {
+		[NEXUS_SCRUB_IDLE] = "idle",
+		[NEXUS_SCRUB_RUNNING] = "running",
+		[NEXUS_SCRUB_DONE] = "done",
+		[NEXUS_SCRUB_STOPPED] = "stopped",
+		[NEXUS_SCRUB_FAILED] = "failed",
+	};
+	return enum_name(names, ARRAY_SIZE(names), state);
+}
+
+const char *nexus_scrub_mode_str(enum nexus_scrub_mode mode)
+{
+	static const char *const names[] = {
+		[NEXUS_SCRUB_CHECK] = "check",
+		[NEXUS_SCRUB_REPAIR] = "repair",
+	};
+	return enum_name(names, ARRAY_SIZE(names), mode);
 }
 
 bool nexus_name_valid(const char *name)

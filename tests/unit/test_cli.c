@@ -191,6 +191,39 @@ static void child_and_rebuild_commands(void **state)
 	refused("events now", "mayastor-client: events: unexpected argument 'now'");
 }
 
+static void check_and_repair_commands(void **state)
+{
+	struct run r;
+
+	(void)state;
+	refused("nexus check", "mayastor-client: nexus check: missing NAME");
+	refused("nexus check nx0 nx1",
+		"mayastor-client: nexus check: unexpected argument 'nx1'");
+	refused("nexus check a/b", "mayastor-client: nexus check: invalid nexus name 'a/b'");
+	refused("nexus check nx0 --stop --wait",
+		"mayastor-client: nexus check nx0: --stop, --progress and --wait "
+		"exclude each other (see 'mayastor-client nexus check --help')\n");
+	refused("nexus check nx0 --progress -w",
+		"mayastor-client: nexus check nx0: --stop, --progress and --wait exclude each other");
+	refused("nexus check nx0 --repair",
+		"mayastor-client: nexus check: unknown option '--repair'");
+	refused("nexus repair nx0 --stop",
+		"mayastor-client: nexus repair: unknown option '--stop'");
+	refused("nexus repair", "mayastor-client: nexus repair: missing NAME");
+	r = run_cli("nexus repair --help");
+	assert_int_equal(r.rc, 0);
+	assert_non_null(strstr(r.out, "Usage: mayastor-client nexus repair NAME [--wait] [-o json]\n"));
+	assert_non_null(strstr(r.out, "first ONLINE child"));
+	free_run(&r);
+	assert_int_equal(opens, 0);
+	r = run_cli("nexus check nx0 --wait");
+	assert_int_equal(opens, 1);
+	free_run(&r);
+	r = run_cli("nexus repair nx0 -w");
+	assert_int_equal(opens, 1);
+	free_run(&r);
+}
+
 static void dispatch_errors(void **state)
 {
 	(void)state;
@@ -263,6 +296,7 @@ int main(void)
 		cmocka_unit_test(too_many_children),
 		cmocka_unit_test(other_nexus_commands),
 		cmocka_unit_test(child_and_rebuild_commands),
+		cmocka_unit_test(check_and_repair_commands),
 		cmocka_unit_test(dispatch_errors),
 		cmocka_unit_test(help_never_connects),
 		cmocka_unit_test(valid_input_reaches_the_kernel),

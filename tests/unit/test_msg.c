@@ -362,6 +362,149 @@ static void parse_event_with_child(void **state)
 	nlmsg_free(msg);
 }
 
+static void build_check_commands(void **state)
+{
+	struct nlattr *tb[NEXUS_A_MAX + 1];
+	struct nl_msg *msg;
+
+	(void)state;
+	assert_int_equal(nexus_build_nexus_cmd(FAMILY, NEXUS_CMD_NEXUS_CHECK, "nx0",
+					       NEXUS_F_REPAIR, &msg), 0);
+	assert_int_equal(cmd_of(msg), NEXUS_CMD_NEXUS_CHECK);
+	attrs_of(msg, tb);
+	assert_string_equal(nla_get_string(tb[NEXUS_A_NAME]), "nx0");
+	assert_int_equal(nla_get_u32(tb[NEXUS_A_FLAGS]), NEXUS_F_REPAIR);
+	nlmsg_free(msg);
+	assert_int_equal(nexus_build_nexus_cmd(FAMILY, NEXUS_CMD_NEXUS_CHECK_STOP,
+					       "nx0", 0, &msg), 0);
+	assert_int_equal(cmd_of(msg), NEXUS_CMD_NEXUS_CHECK_STOP);
+	attrs_of(msg, tb);
+	assert_null(tb[NEXUS_A_FLAGS]);
+	nlmsg_free(msg);
+	/* Only the two scrub commands, and only a valid name. */
+	msg = NULL;
+	assert_int_equal(nexus_build_nexus_cmd(FAMILY, NEXUS_CMD_NEXUS_DESTROY,
+					       "nx0", 0, &msg), -EINVAL);
+	assert_int_equal(nexus_build_nexus_cmd(FAMILY, NEXUS_CMD_NEXUS_CHECK,
+					       "-bad", 0, &msg), -EINVAL);
+	assert_int_equal(nexus_build_nexus_cmd(FAMILY, NEXUS_CMD_NEXUS_CHECK,
+					       "nx0", 0x80000000u, &msg), -EINVAL);
+	assert_null(msg);
+}
+
+/*
+ * A scrub nest as nexus_scrub_fill() sends it: u64s with pads, as
+ * nla_put_u64_64bit() puts them, inside the region list too.
+ */
+static void put_scrub(struct nl_msg *msg, unsigned int n_regions)
+{
+	struct nlattr *scrub = nla_nest_start(msg, NEXUS_A_SCRUB), *list;
+
+	nla_put_u32(msg, NEXUS_SCRUB_A_STATE, NEXUS_SCRUB_DONE);
+	nla_put_u32(msg, NEXUS_SCRUB_A_MODE, NEXUS_SCRUB_CHECK);
+	nla_put(msg, NEXUS_SCRUB_A_PAD, 0, NULL);
+	nla_put_u64(msg, NEXUS_SCRUB_A_DONE, 32);
+	nla_put_u64(msg, NEXUS_SCRUB_A_TOTAL, 32);
+	nla_put_u64(msg, NEXUS_SCRUB_A_MISMATCHES, n_regions);
+	nla_put_u64(msg, NEXUS_SCRUB_A_REPAIRED, 0);
+	nla_put_u32(msg, NEXUS_SCRUB_A_TRUNCATED, 0);
+	nla_put_u64(msg, NEXUS_SCRUB_A_START, 1000);
+	nla_put_u64(msg, NEXUS_SCRUB_A_END, 1004);
+	list = nla_nest_start(msg, NEXUS_SCRUB_A_REGIONS);
+	for (unsigned int i = 0; i < n_regions; i++) {
+		nla_put(msg, NEXUS_SCRUB_A_PAD, 0, NULL);
+		nla_put_u64(msg, NEXUS_SCRUB_A_REGION, 3 + 7 * i);
+	}
+	nla_nest_end(msg, list);
+	nla_put_u32(msg, 40, 1);	/* from a newer kernel: ignored */
+	nla_nest_end(msg, scrub);
+}
+
+static void parse_scrub_nest(void **state)
+{
+	struct nl_msg *msg = nexus_reply();
+	struct nexus_info info;
+	const struct nexus_scrub_info *s = &info.scrub;
+
+	(void)state;
+	put_scrub(msg, 3);
+	assert_int_equal(nexus_parse_nexus(nlmsg_hdr(msg), &info), 0);
+	assert_true(info.scrub_present);
+	assert_int_equal(s->state, NEXUS_SCRUB_DONE);
+	assert_string_equal(nexus_scrub_state_str(s->state), "done");
+	assert_int_equal(s->mode, NEXUS_SCRUB_CHECK);
+	assert_string_equal(nexus_scrub_mode_str(s->mode), "check");
+	assert_int_equal(s->done, 32);
+	assert_int_equal(s->total, 32);
+	assert_int_equal(s->mismatches, 3);
+	assert_true(s->repaired_present);
+	assert_int_equal(s->repaired, 0);
+	assert_true(s->truncated_present);
+	assert_false(s->truncated);
+	assert_int_equal(s->start, 1000);
+	assert_int_equal(s->end, 1004);
+	assert_true(s->regions_present);
+	assert_int_equal(s->n_regions, 3);
+	assert_int_equal(s->regions[0], 3);
+	assert_int_equal(s->regions[1], 10);
+	assert_int_equal(s->regions[2], 17);
+	assert_int_equal(info.n_children, 2);	/* the children still follow */
+	nexus_info_free(&info);
+	nlmsg_free(msg);
+
+	/* No nest: never checked, and nothing made up. */
+	msg = nexus_reply();
+	assert_int_equal(nexus_parse_nexus(nlmsg_hdr(msg), &info), 0);
+	assert_false(info.scrub_present);
+	assert_false(info.scrub.state_present);
+	nexus_info_free(&info);
+	nlmsg_free(msg);
+}
+
+/* The kernel lists at most NEXUS_SCRUB_MAX_LISTED regions; more is malformed. */
+static void parse_scrub_region_bounds(void **state)
+{
+	struct nl_msg *msg = nexus_reply();
+	struct nexus_info info;
+
+	(void)state;
+	put_scrub(msg, NEXUS_SCRUB_MAX_LISTED);
+	assert_int_equal(nexus_parse_nexus(nlmsg_hdr(msg), &info), 0);
+	assert_int_equal(info.scrub.n_regions, NEXUS_SCRUB_MAX_LISTED);
+	assert_int_equal(info.scrub.regions[NEXUS_SCRUB_MAX_LISTED - 1],
+			 3 + 7 * (NEXUS_SCRUB_MAX_LISTED - 1));
+	nexus_info_free(&info);
+	nlmsg_free(msg);
+	msg = nexus_reply();
+	put_scrub(msg, NEXUS_SCRUB_MAX_LISTED + 1);
+	assert_int_equal(nexus_parse_nexus(nlmsg_hdr(msg), &info), -EPROTO);
+	assert_null(info.children);	/* freed on the way out */
+	nlmsg_free(msg);
+}
+
+static void parse_scrub_event(void **state)
+{
+	struct nl_msg *msg = nlmsg_alloc();
+	struct nexus_event ev;
+
+	(void)state;
+	genlmsg_put(msg, 0, 0, FAMILY, 0, 0, NEXUS_CMD_EVENT, 1);
+	nla_put_u32(msg, NEXUS_A_EVENT, NEXUS_EVENT_SCRUB_DONE);
+	nla_put_u64(msg, NEXUS_A_SEQ, 40);
+	nla_put_string(msg, NEXUS_A_NAME, "nx0");
+	nla_put_u32(msg, NEXUS_A_STATE, NEXUS_STATE_ONLINE);
+	put_scrub(msg, 2);
+	assert_int_equal(nexus_parse_event(nlmsg_hdr(msg), &ev), 0);
+	assert_string_equal(nexus_event_type_str(ev.type), "scrub-done");
+	assert_false(ev.child_present);
+	assert_true(ev.scrub_present);
+	assert_int_equal(ev.scrub.mismatches, 2);
+	assert_int_equal(ev.scrub.n_regions, 2);
+	assert_int_equal(ev.scrub.regions[1], 10);
+	nexus_event_free(&ev);
+	nlmsg_free(msg);
+}
+
 /* NLMSG_ERROR with NETLINK_CAP_ACK: no echo, TLVs straight after. */
 static struct nl_msg *error_ack(int error, const char *text, bool with_offset,
 				uint32_t offset)
@@ -464,6 +607,10 @@ int main(void)
 		cmocka_unit_test(parse_ack_with_extack),
 		cmocka_unit_test(parse_plain_ack_and_done),
 		cmocka_unit_test(offset_names_the_child),
+		cmocka_unit_test(build_check_commands),
+		cmocka_unit_test(parse_scrub_nest),
+		cmocka_unit_test(parse_scrub_region_bounds),
+		cmocka_unit_test(parse_scrub_event),
 	};
 
 	return cmocka_run_group_tests_name("msg", tests, NULL, NULL);

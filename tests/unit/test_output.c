@@ -193,6 +193,76 @@ static void rebuild_progress(void **state)
 	nexus_info_free(&n);
 }
 
+static void fixture_scrub(struct nexus_info *n, enum nexus_scrub_mode mode,
+			  unsigned int n_regions)
+{
+	struct nexus_scrub_info *s = &n->scrub;
+
+	n->scrub_present = true;
+	*s = (struct nexus_scrub_info){
+		.state = NEXUS_SCRUB_DONE, .mode = mode, .done = 32, .total = 32,
+		.mismatches = n_regions, .repaired = mode == NEXUS_SCRUB_REPAIR ? n_regions : 0,
+		.n_regions = n_regions, .truncated = n_regions > NEXUS_SCRUB_MAX_LISTED,
+		.start = 1000, .end = 1004,
+		.state_present = true, .mode_present = true, .done_present = true,
+		.total_present = true, .mismatches_present = true,
+		.repaired_present = true, .regions_present = true,
+		.truncated_present = true, .start_present = true, .end_present = true,
+	};
+	if (s->n_regions > NEXUS_SCRUB_MAX_LISTED)
+		s->n_regions = NEXUS_SCRUB_MAX_LISTED;
+	for (size_t i = 0; i < s->n_regions; i++)
+		s->regions[i] = 2 + 7 * i;
+}
+
+static void scrub_progress(void **state)
+{
+	struct nexus_info n;
+	struct capture c;
+
+	(void)state;
+	fixture_nexus(&n);
+	render_scrub_progress(open_capture(&c), OUTPUT_TABLE, &n);
+	check(&c, "nx0: never checked\n");
+	render_scrub_progress(open_capture(&c), OUTPUT_JSON, &n);
+	check(&c, "{\n  \"nexus\": \"nx0\",\n  \"state\": \"none\"\n}\n");
+	fixture_scrub(&n, NEXUS_SCRUB_CHECK, 3);
+	render_scrub_progress(open_capture(&c), OUTPUT_TABLE, &n);
+	check(&c, "nx0: check done, 32 of 32 regions (100.0%), 3 mismatched: 2 9 16\n");
+	render_scrub_progress(open_capture(&c), OUTPUT_JSON, &n);
+	check(&c, "{\n  \"nexus\": \"nx0\",\n  \"mode\": \"check\",\n"
+		  "  \"state\": \"done\",\n  \"done\": 32,\n  \"total\": 32,\n"
+		  "  \"percent\": 100.0,\n  \"mismatches\": 3,\n  \"repaired\": 0,\n"
+		  "  \"regions\": [\n    2,\n    9,\n    16\n  ],\n"
+		  "  \"truncated\": false,\n  \"start\": 1000,\n  \"end\": 1004\n}\n");
+	fixture_scrub(&n, NEXUS_SCRUB_REPAIR, 0);
+	n.scrub.state = NEXUS_SCRUB_RUNNING;
+	n.scrub.done = 8;
+	n.scrub.end = 0;
+	render_scrub_progress(open_capture(&c), OUTPUT_TABLE, &n);
+	check(&c, "nx0: repair running, 8 of 32 regions (25.0%), 0 repaired\n");
+	nexus_info_free(&n);
+}
+
+/* More than the kernel lists: the first 64, then "...". */
+static void scrub_progress_truncated(void **state)
+{
+	struct nexus_info n;
+	struct capture c;
+	char *text;
+
+	(void)state;
+	fixture_nexus(&n);
+	fixture_scrub(&n, NEXUS_SCRUB_CHECK, 100);
+	render_scrub_progress(open_capture(&c), OUTPUT_TABLE, &n);
+	text = close_capture(&c);
+	assert_non_null(strstr(text, "100 mismatched: 2 9 16 "));
+	assert_non_null(strstr(text, " 443 ...\n"));	/* 2 + 7 * 63 */
+	assert_null(strstr(text, " 450"));
+	free(text);
+	nexus_info_free(&n);
+}
+
 static void event_lines(void **state)
 {
 	struct nexus_event e = {
@@ -220,6 +290,17 @@ static void event_lines(void **state)
 	e.type = NEXUS_EVENT_NEXUS_DESTROYED;
 	render_event(open_capture(&c), OUTPUT_TABLE, &e);
 	check(&c, "12 nexus-destroyed nx0\n");
+	e.type = NEXUS_EVENT_SCRUB_PROGRESS;
+	e.scrub_present = true;
+	e.scrub = (struct nexus_scrub_info){
+		.state = NEXUS_SCRUB_RUNNING, .mode = NEXUS_SCRUB_CHECK, .done = 8,
+		.total = 32, .mismatches = 1, .state_present = true,
+		.mode_present = true, .done_present = true, .total_present = true,
+		.mismatches_present = true,
+	};
+	render_event(open_capture(&c), OUTPUT_TABLE, &e);
+	check(&c, "12 scrub-progress nx0 scrub=check scrub_state=running done=25.0% "
+		  "mismatches=1\n");
 }
 
 static void output_formats(void **state)
@@ -244,6 +325,8 @@ int main(void)
 		cmocka_unit_test(children_json_matches_table),
 		cmocka_unit_test(show_text),
 		cmocka_unit_test(rebuild_progress),
+		cmocka_unit_test(scrub_progress),
+		cmocka_unit_test(scrub_progress_truncated),
 		cmocka_unit_test(event_lines),
 		cmocka_unit_test(output_formats),
 	};

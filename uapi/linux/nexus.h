@@ -77,6 +77,25 @@ enum nexus_event_type {
 	NEXUS_EVENT_REBUILD_DONE,
 	NEXUS_EVENT_REBUILD_FAILED,
 	NEXUS_EVENT_REBUILD_STOPPED,
+	/* Scrub (NEXUS_CMD_NEXUS_CHECK); each carries NEXUS_A_SCRUB. */
+	NEXUS_EVENT_SCRUB_STARTED,
+	NEXUS_EVENT_SCRUB_PROGRESS,	/* at most once a second per nexus */
+	NEXUS_EVENT_SCRUB_DONE,		/* every region compared */
+	NEXUS_EVENT_SCRUB_STOPPED,	/* by CHECK_STOP, a rebuild or destroy */
+	NEXUS_EVENT_SCRUB_FAILED,	/* fewer than two ONLINE children left */
+};
+
+enum nexus_scrub_state {
+	NEXUS_SCRUB_IDLE = 0,		/* never run on this nexus */
+	NEXUS_SCRUB_RUNNING,
+	NEXUS_SCRUB_DONE,
+	NEXUS_SCRUB_STOPPED,
+	NEXUS_SCRUB_FAILED,
+};
+
+enum nexus_scrub_mode {
+	NEXUS_SCRUB_CHECK = 1,		/* compare and count only */
+	NEXUS_SCRUB_REPAIR,		/* also copy the first ONLINE child over */
 };
 
 /* NEXUS_A_FLAGS bits. */
@@ -88,8 +107,10 @@ enum nexus_event_type {
 #define NEXUS_F_NOREBUILD	0x2	/* child add: do not start a rebuild */
 #define NEXUS_F_ASSEMBLE	0x4	/* create: from the children's labels */
 #define NEXUS_F_NOBITMAP	0x8	/* create: no write-intent bitmap */
+#define NEXUS_F_REPAIR		0x10	/* nexus check: repair what differs */
 #define NEXUS_F_ALL		(NEXUS_F_FORCE | NEXUS_F_NOREBUILD | \
-				 NEXUS_F_ASSEMBLE | NEXUS_F_NOBITMAP)
+				 NEXUS_F_ASSEMBLE | NEXUS_F_NOBITMAP | \
+				 NEXUS_F_REPAIR)
 
 /* Attributes of a nexus (top level of every message). */
 enum nexus_attr {
@@ -121,7 +142,8 @@ enum nexus_attr {
 	 * the nexus DEGRADED until they return or CHILD_REMOVE forgets them.
 	 */
 	NEXUS_A_MISSING,
-	/* 23..31 reserved for nexus-level additions */
+	NEXUS_A_SCRUB,		/* nest, enum nexus_scrub_attr (reply, scrub events) */
+	/* 24..31 reserved for nexus-level additions */
 
 	__NEXUS_A_MAX,
 	NEXUS_A_MAX = __NEXUS_A_MAX - 1
@@ -164,6 +186,33 @@ enum nexus_rebuild_attr {
 	NEXUS_REBUILD_A_MAX = __NEXUS_REBUILD_A_MAX - 1
 };
 
+/* Maximum number of region numbers in NEXUS_SCRUB_A_REGIONS. */
+#define NEXUS_SCRUB_MAX_LISTED	64
+
+/*
+ * The last scrub of a nexus, inside NEXUS_A_SCRUB; present once a check
+ * has been started.  Counts are in regions (NEXUS_A_REGION_SIZE bytes).
+ */
+enum nexus_scrub_attr {
+	NEXUS_SCRUB_A_UNSPEC,
+	NEXUS_SCRUB_A_STATE,		/* u32, enum nexus_scrub_state */
+	NEXUS_SCRUB_A_MODE,		/* u32, enum nexus_scrub_mode */
+	NEXUS_SCRUB_A_DONE,		/* u64, regions compared so far */
+	NEXUS_SCRUB_A_TOTAL,		/* u64, regions of the nexus */
+	NEXUS_SCRUB_A_MISMATCHES,	/* u64, regions whose children differed */
+	NEXUS_SCRUB_A_REPAIRED,		/* u64, regions rewritten (repair) */
+	/* nest of NEXUS_SCRUB_A_REGION: the first mismatched regions, ascending */
+	NEXUS_SCRUB_A_REGIONS,
+	NEXUS_SCRUB_A_REGION,		/* u64, a region number */
+	NEXUS_SCRUB_A_TRUNCATED,	/* u32, 1: more than NEXUS_SCRUB_MAX_LISTED */
+	NEXUS_SCRUB_A_START,		/* u64, seconds since the epoch */
+	NEXUS_SCRUB_A_END,		/* u64, seconds since the epoch; 0 while running */
+	NEXUS_SCRUB_A_PAD,
+
+	__NEXUS_SCRUB_A_MAX,
+	NEXUS_SCRUB_A_MAX = __NEXUS_SCRUB_A_MAX - 1
+};
+
 enum nexus_cmd {
 	NEXUS_CMD_UNSPEC,
 	/* NAME, CHILDREN, [UUID, SIZE, REGION_SIZE, FLAGS: FORCE ASSEMBLE NOBITMAP] */
@@ -181,6 +230,8 @@ enum nexus_cmd {
 	NEXUS_CMD_REBUILD_PAUSE,	/* NAME, CHILD{PATH} */
 	NEXUS_CMD_REBUILD_RESUME,	/* NAME, CHILD{PATH} */
 	NEXUS_CMD_EVENT,		/* notification on the "events" group */
+	NEXUS_CMD_NEXUS_CHECK,		/* NAME, [FLAGS: REPAIR]: start a scrub */
+	NEXUS_CMD_NEXUS_CHECK_STOP,	/* NAME: stop the running scrub */
 
 	__NEXUS_CMD_MAX,
 	NEXUS_CMD_MAX = __NEXUS_CMD_MAX - 1
