@@ -26,7 +26,12 @@ check wait_for "[ \"\$(cf $C .rebuild.state)\" = running ]" 20
 "$MC" nexus children nx0
 log "W fails; offline C while its copy write is held"
 dm_error_swap w
-check "$MC" child offline nx0 $C
+# The stopped rebuild faults C: offline must then fail, saying so.
+rc=0
+"$MC" child offline nx0 $C 2>/var/tmp/offline.err || rc=$?
+log "child offline: exit $rc $(cat /var/tmp/offline.err)"
+check_eq "$rc" 1 "exit status of child offline over a fault"
+grep -q "faulted" /var/tmp/offline.err || fail "child offline's error does not say the child faulted: $(cat /var/tmp/offline.err)"
 "$MC" nexus children nx0
 check wait_for "[ \"\$(cf $C .state)\" != rebuilding ]" 30
 errors=$(cf $C .errors)

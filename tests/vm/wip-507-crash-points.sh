@@ -1,0 +1,281 @@
+# Crash points with volatile disk caches: every child of the nexus is a
+# dm-log-writes device, which logs each child's writes in the order they
+# became durable (writes at the next flush, FUA writes when they complete).
+# Writers (O_DIRECT, fdatasync or O_DSYNC, self-identifying 4 KiB blocks)
+# keep a log of what was acknowledged and flushed; after each epoch's
+# flushes a mark goes into every child's log.  Then, for each crash point,
+# every child is replayed independently to its own point between its marks
+# epochE and epoch(E+1) (one disk kept more of its cache than the other),
+# the nexus is assembled from the replayed images, resynced, and must hold
+# every write flushed by epoch E, valid blocks only, identical children.
+# Workloads: a healthy 2-way nexus (also assembled with a child missing),
+# a third child added and rebuilt while writing, a child offline/online
+# and a child failing (dm-error below its log) while writing.
+# Knobs: CRASH_POINTS (default 200, over all workloads), CRASH_SEED,
+# CRASH_EPOCH_SECS (default 1).
+# VM: needs=nexus,tools smp=2 mem=2048 timeout=1200
+
+MC=$MAYASTOR_CLIENT
+RL=$REPO/tests/tools/replay-log
+CIO=(python3 "$REPO/tests/tools/crashio.py")
+POINTS=${CRASH_POINTS:-200}
+SEED=${CRASH_SEED:-$((RANDOM * 32768 + RANDOM))}
+EPOCH_SECS=${CRASH_EPOCH_SECS:-1}
+W=/var/tmp/cw			# working files (tmpfs)
+CHILD_MB=32
+LOG_MB=112
+NWRITERS=3
+MIN_ACKED=200			# acknowledged writes a workload must reach
+log "crash seed $SEED (CRASH_SEED=$SEED CRASH_POINTS=$POINTS reproduce the crash points)"
+
+insmod_nexus bitmap_grace_ms=300
+load_mod loop
+load_mod dm_log_writes
+on_exit 'rmmod nexus'
+
+# Totals over every workload.
+T_POINTS=0 T_CHECKED=0 T_LOST=0 T_INVALID=0 T_DIVERGENT=0 T_ASMFAIL=0
+
+nshow() { "$MC" -o json nexus show nx0 | jq -r "$1"; }
+# all_online [missing]: every child online (but for members missing at assembly).
+all_online() {
+	local skip=${1:+missing}
+	[ "$("$MC" -o json nexus children nx0 |
+		jq --arg skip "$skip" '[.[] | select(.state != "online" and .state != $skip)] | length')" = 0 ]
+}
+
+# children N: N fresh children i=0..N-1: data d$i.img under dm-linear dl$i
+# (to fail it later) under log-writes lw$i, logging to l$i.img.
+children() {
+	local i
+	rm -rf "$W"
+	mkdir -p "$W"
+	for ((i = 0; i < $1; i++)); do
+		mkimg "$W/d$i.img" ${CHILD_MB}M
+		mkimg "$W/l$i.img" ${LOG_MB}M
+		loops[2 * i]=$(make_loop "$W/d$i.img")
+		loops[2 * i + 1]=$(make_loop "$W/l$i.img")
+		dm_linear dl$i "${loops[2 * i]}"
+		dmsetup create lw$i --table "0 $((CHILD_MB * 2048)) log-writes /dev/mapper/dl$i ${loops[2 * i + 1]}"
+	done
+	NCHILD=$1
+	udev_settle
+}
+
+# epoch E: record how far each writer's acknowledgements go, then mark
+# every child's log: everything acknowledged so far was flushed before it.
+epoch() {
+	local i sizes=()
+	for ((i = 0; i < NWRITERS; i++)); do sizes+=("$(stat -c %s "$W/ack.$i")"); done
+	echo "$1 ${sizes[*]}" >>"$W/epochs"
+	for ((i = 0; i < NCHILD; i++)); do dmsetup message lw$i 0 mark "epoch$1"; done
+}
+
+# write_epochs N HOOK: writers run through epochs 1..N; HOOK E runs at the
+# start of epoch E (a state change while writing).
+write_epochs() {
+	local n=$1 hook=$2 e i rc pids=()
+	: >"$W/epochs"
+	for ((i = 0; i < NWRITERS; i++)); do : >"$W/ack.$i"; done
+	epoch 0
+	for ((i = 0; i < NWRITERS; i++)); do
+		mode=fdatasync
+		[ $i != $((NWRITERS - 1)) ] || mode=dsync
+		"${CIO[@]}" write /dev/nx0 $i $NWRITERS "$BLOCKS" "$SEED" "$W/ack.$i" "$W/stop" $mode \
+			>"$W/writer.$i.out" 2>&1 &
+		pids+=($!)
+	done
+	for ((e = 1; e <= n; e++)); do
+		$hook $e
+		sleep "$EPOCH_SECS"
+		epoch $e
+	done
+	touch "$W/stop"
+	for ((i = 0; i < NWRITERS; i++)); do
+		rc=0
+		wait "${pids[i]}" || rc=$?
+		check_eq "$rc" 0 "writer $i exit status ($(tail -n 3 "$W/writer.$i.out" | tr '\n' ' '))"
+	done
+	rm -f "$W/stop"
+	acked=$(cat "$W"/ack.* | grep -vc '^F$' || true)
+	log "$WORKLOAD: $acked block writes acknowledged and flushed in $n epochs"
+	[ "$acked" -ge "$MIN_ACKED" ] || _check_failed "$WORKLOAD: only $acked acknowledged writes (want >= $MIN_ACKED)"
+}
+
+# close_logs: take the log-writes devices down (the final mark updates the
+# super block) and list each child's log.
+close_logs() {
+	local i st
+	for ((i = 0; i < NCHILD; i++)); do
+		st=$(dmsetup status lw$i)
+		[[ $st != *logging_disabled* ]] || _check_failed "lw$i: logging disabled (log full?): $st"
+		dmsetup remove lw$i
+		dmsetup remove dl$i
+		"$RL" --log "$W/l$i.img" --list >"$W/list.$i"
+		log "$WORKLOAD: child $i logged $(($(wc -l <"$W/list.$i") - 1)) entries"
+	done
+	for i in "${loops[@]}"; do losetup -d "$i"; done
+	mkdir -p "$RESULTS/$WORKLOAD"
+	cp "$W"/list.* "$W"/ack.* "$W"/epochs "$RESULTS/$WORKLOAD/"
+}
+
+# replay_child I LIMIT: a fresh scratch image s$I.img holding child I's first
+# LIMIT log entries.
+replay_child() {
+	rm -f "$W/s$1.img"
+	truncate -s ${CHILD_MB}M "$W/s$1.img"
+	"$RL" --log "$W/l$1.img" --replay "$W/s$1.img" --limit "$2"
+}
+
+# has_label IMG: a nexus label (either slot) is on the image.
+has_label() {
+	local md=$(((CHILD_MB - 4) * 256))	# in 4 KiB blocks
+	dd if="$1" bs=4096 skip=$md count=2 status=none | grep -qa NXLABEL
+}
+
+# crash_point E MISSING LIMIT...: replay child i's first LIMIT[i] entries,
+# run $TAMPER if set, assemble without child MISSING (-1: none), resync,
+# check.  Returns 1 if anything was wrong (and says what on stderr).
+crash_point() {
+	local e=$1 missing=$2 i out bad=0 devs=() size limits allow=
+	shift 2
+	limits=("$@")
+	for ((i = 0; i < NCHILD; i++)); do replay_child $i "${limits[i]}" || return 1; done
+	[ -z "${TAMPER:-}" ] || $TAMPER
+	for ((i = 0; i < NCHILD; i++)); do
+		[ "$i" != "$missing" ] || continue
+		# A child whose label is not on disk yet was not a member yet.
+		! has_label "$W/s$i.img" || devs+=("$W/s$i.img")
+	done
+	T_POINTS=$((T_POINTS + 1))
+	if ! "$MC" nexus assemble nx0 "${devs[@]}" >"$W/asm.out" 2>&1; then
+		echo "assembly failed: $(cat "$W/asm.out")" >&2
+		T_ASMFAIL=$((T_ASMFAIL + 1))
+		return 1
+	fi
+	[ "$missing" = -1 ] || allow=missing
+	if ! wait_for "all_online ${allow:-}" 120; then
+		"$MC" nexus children nx0 >&2
+		bad=1
+	fi
+	out=$("${CIO[@]}" verify /dev/nx0 "$BLOCKS" "$SEED" "$W/epochs" "$e" "$W"/ack.*) || bad=1
+	read -r _ c _ l _ v <<<"$out"
+	T_CHECKED=$((T_CHECKED + c)) T_LOST=$((T_LOST + l)) T_INVALID=$((T_INVALID + v))
+	size=$(nshow .size)
+	"$MC" nexus destroy nx0 >/dev/null || { echo "nexus destroy failed" >&2; return 1; }
+	for ((i = 1; i < ${#devs[@]}; i++)); do
+		if ! cmp -n "$size" "${devs[0]}" "${devs[i]}" >&2; then
+			T_DIVERGENT=$((T_DIVERGENT + 1))
+			bad=1
+		fi
+	done
+	return $bad
+}
+
+# crash_points N MISSING_CHANCE EPOCHS: N crash points of this workload.
+crash_points() {
+	local n=$1 line e missing limits bad=0 lost0=$T_LOST checked0=$T_CHECKED points0=$T_POINTS
+	local lists=()
+	for ((i = 0; i < NCHILD; i++)); do lists+=("$W/list.$i"); done
+	"${CIO[@]}" plan "${lists[@]}" --epochs "$3" --points "$n" --seed "$SEED" \
+		--missing "$2" >"$W/plan"
+	cp "$W/plan" "$RESULTS/$WORKLOAD/plan"
+	while read -r line; do
+		read -r e limits <<<"$line"
+		missing=${limits##* }
+		limits=${limits% *}
+		# shellcheck disable=SC2086
+		if ! crash_point "$e" "$missing" $limits; then
+			_check_failed "$WORKLOAD: crash point 'epoch $e, replayed entries $limits, missing child $missing' (seed $SEED) went wrong"
+			bad=$((bad + 1))
+			[ "$bad" -lt 5 ] || { log "$WORKLOAD: stopping after $bad bad crash points"; break; }
+		fi
+	done <"$W/plan"
+	log "$WORKLOAD: $((T_POINTS - points0)) crash points, $((T_CHECKED - checked0)) acknowledged writes checked, $((T_LOST - lost0)) lost"
+}
+
+# new_nexus: nx0 over every lw child; BLOCKS = its 4 KiB blocks.
+new_nexus() {
+	local i devs=()
+	for ((i = 0; i < $1; i++)); do devs+=(/dev/mapper/lw$i); done
+	check "$MC" nexus create nx0 "${devs[@]}"
+	BLOCKS=$(($(nshow .size) / 4096))
+}
+
+no_hook() { :; }
+
+# --- healthy 2-way nexus; a quarter of the assemblies miss a child ---------
+WORKLOAD=healthy
+children 2
+new_nexus 2
+write_epochs 6 no_hook
+check "$MC" nexus destroy nx0
+close_logs
+
+# Negative controls: the checks must catch a lost write and a misplaced block.
+# negative_control WHAT GREP E LIMIT...: crash_point E must fail, saying GREP.
+negative_control() {
+	local what=$1 want=$2 e=$3
+	shift 3
+	log "negative control: $what"
+	if crash_point "$e" -1 "$@" 2>"$W/neg.err"; then
+		_check_failed "negative control went unnoticed: $what"
+	fi
+	cat "$W/neg.err"
+	check_grep "$want" "$W/neg.err"
+	check_eq "$T_ASMFAIL $T_DIVERGENT" "0 0" "negative control $what: assembly failures, divergent"
+	log "negative control: $what: $T_LOST lost, $T_INVALID invalid"
+	T_LOST=0 T_POINTS=0 T_CHECKED=0 T_INVALID=0
+}
+for ((i = 0; i < NCHILD; i++)); do
+	through2[i]=$(($("$RL" --log "$W/l$i.img" --find epoch2) + 1))
+	through3[i]=$(($("$RL" --log "$W/l$i.img" --find epoch3) + 1))
+done
+negative_control "every child replayed through epoch2 only, checked against epoch3" \
+	'acknowledged and flushed by epoch 3' 3 "${through2[@]}"
+# A written block copied one block further on every child (a misdirected write).
+misplace() {
+	local i b
+	b=$(awk 'NR == 1 { print $1 }' "$W/ack.0")
+	for ((i = 0; i < NCHILD; i++)); do
+		dd if="$W/s$i.img" of="$W/s$i.img" bs=4096 skip="$b" seek=$((b + 1)) count=1 conv=notrunc status=none
+	done
+}
+TAMPER=misplace negative_control "a block copied to the next block's place" \
+	'not a valid pattern of its own' 3 "${through3[@]}"
+
+crash_points $((POINTS * 2 / 5)) 0.25 6
+
+# --- a third child added (and rebuilt) while writing --------------------------
+WORKLOAD=rebuild
+children 3
+new_nexus 2
+check "$MC" nexus set nx0 --rebuild-rate 8
+add_hook() { [ "$1" != 2 ] || check "$MC" nexus add nx0 /dev/mapper/lw2; }
+write_epochs 6 add_hook
+check wait_for all_online 120
+check "$MC" nexus destroy nx0
+close_logs
+crash_points $((POINTS * 3 / 10)) 0 6
+
+# --- a child offline then online, another failing, while writing -------------
+WORKLOAD=offline-fault
+children 3
+new_nexus 3
+state_hook() {
+	case $1 in
+	2) check "$MC" child offline nx0 /dev/mapper/lw1 ;;
+	3) check "$MC" child online nx0 /dev/mapper/lw1 ;;
+	5) dm_error_swap dl2 ;;	# below lw2's log: lw2 logs the writes that fail
+	esac
+}
+write_epochs 6 state_hook
+check_eq "$("$MC" -o json nexus children nx0 | jq -r '.[] | select(.path == "/dev/mapper/lw2") | .state')" faulted "lw2 after its disk failed"
+check "$MC" nexus destroy nx0
+close_logs
+crash_points $((POINTS - POINTS * 2 / 5 - POINTS * 3 / 10)) 0 6
+
+log "crash points: $T_POINTS tried, $T_CHECKED acknowledged writes checked, $T_LOST lost, $T_INVALID invalid blocks, $T_DIVERGENT divergent, $T_ASMFAIL assemblies failed"
+check_eq "$T_LOST $T_INVALID $T_DIVERGENT $T_ASMFAIL" "0 0 0 0" "lost, invalid, divergent, failed assemblies"
+[ "$T_POINTS" -ge "$POINTS" ] || _check_failed "only $T_POINTS of $POINTS crash points run"
+finish
