@@ -445,7 +445,11 @@ int nexus_nl_nexus_create_doit(struct sk_buff *skb, struct genl_info *info)
 	return ret;
 }
 
-int nexus_nl_nexus_destroy_doit(struct sk_buff *skb, struct genl_info *info)
+/* Operations on one existing nexus, run under its cfg_lock. */
+typedef int (*nexus_op_t)(struct nexus_dev *nx, struct genl_info *info);
+
+static int nexus_nl_nexus_do(struct sk_buff *skb, struct genl_info *info,
+			     nexus_op_t op)
 {
 	struct nexus_dev *nx;
 	int ret;
@@ -453,14 +457,23 @@ int nexus_nl_nexus_destroy_doit(struct sk_buff *skb, struct genl_info *info)
 	ret = nexus_nl_may_admin(skb, info);
 	if (ret)
 		return ret;
-
 	nx = nexus_nl_lock(info);
 	if (IS_ERR(nx))
 		return PTR_ERR(nx);
-	ret = nexus_destroy(nx, nexus_nl_flags(info) & NEXUS_F_FORCE,
-			    info->extack);
+	ret = op(nx, info);
 	nexus_nl_unlock(nx);
 	return ret;
+}
+
+static int nexus_op_destroy(struct nexus_dev *nx, struct genl_info *info)
+{
+	return nexus_destroy(nx, nexus_nl_flags(info) & NEXUS_F_FORCE,
+			     info->extack);
+}
+
+int nexus_nl_nexus_destroy_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	return nexus_nl_nexus_do(skb, info, nexus_op_destroy);
 }
 
 int nexus_nl_nexus_get_doit(struct sk_buff *skb, struct genl_info *info)
@@ -752,18 +765,12 @@ int nexus_nl_nexus_check_doit(struct sk_buff *skb, struct genl_info *info)
 	return ret;
 }
 
+static int nexus_op_check_stop(struct nexus_dev *nx, struct genl_info *info)
+{
+	return nexus_scrub_stop_cmd(nx, info->extack);
+}
+
 int nexus_nl_nexus_check_stop_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	struct nexus_dev *nx;
-	int ret;
-
-	ret = nexus_nl_may_admin(skb, info);
-	if (ret)
-		return ret;
-	nx = nexus_nl_lock(info);
-	if (IS_ERR(nx))
-		return PTR_ERR(nx);
-	ret = nexus_scrub_stop_cmd(nx, info->extack);
-	nexus_nl_unlock(nx);
-	return ret;
+	return nexus_nl_nexus_do(skb, info, nexus_op_check_stop);
 }
