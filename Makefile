@@ -3,14 +3,19 @@
 #   make check      every test: unit (ASan+UBSan), kernel style, VM (std and debug kernel)
 #   make demo       the main job end to end in a VM
 #   make bench      the benchmarks in bench/ (a VM run; prints figures and ratios)
-#   make install    module (via kbuild) and binaries under $(PREFIX)
+#   make install    module (via kbuild), binaries under $(PREFIX), unit, modules-load.d
+#   make uninstall  undoes make install (same PREFIX and DESTDIR)
 
 KVER ?= $(shell ls /lib/modules 2>/dev/null | sort -V | tail -1)
 KDIR ?= /lib/modules/$(KVER)/build
 PREFIX ?= /usr/local
+# The module's directory below $(DESTDIR): kbuild's modules_install puts it in
+# $(INSTALL_MOD_PATH)/lib/modules/$(KVER)/$(INSTALL_MOD_DIR).
+MODDIR = $(DESTDIR)/lib/modules/$(KVER)/extra
+UNITDIR ?= /etc/systemd/system
 
 .PHONY: all module agent check check-unit check-kernel check-vm check-vm-debug \
-	demo bench install clean
+	demo bench install uninstall clean
 
 all: module agent
 
@@ -44,14 +49,26 @@ bench: agent
 	bench/run --icount 2
 
 install: all
-	$(MAKE) -C $(KDIR) M=$(CURDIR)/kmod modules_install
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/kmod INSTALL_MOD_PATH=$(DESTDIR) \
+		INSTALL_MOD_DIR=extra DEPMOD=true CONFIG_MODULE_SIG_ALL= modules_install
+	[ -n "$(DESTDIR)" ] || depmod -a $(KVER)
 	install -D -m 0755 agent/mayastor-client $(DESTDIR)$(PREFIX)/sbin/mayastor-client
 	install -D -m 0755 agent/mayastor-agent $(DESTDIR)$(PREFIX)/sbin/mayastor-agent
-	install -D -m 0644 deploy/systemd/mayastor-agent.service \
-		$(DESTDIR)/etc/systemd/system/mayastor-agent.service
+	install -d $(DESTDIR)$(UNITDIR)
+	sed 's|/usr/local/sbin/|$(PREFIX)/sbin/|' deploy/systemd/mayastor-agent.service \
+		>$(DESTDIR)$(UNITDIR)/mayastor-agent.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/mayastor-agent.service
 	install -D -m 0644 deploy/modules-load.d/nexus.conf \
 		$(DESTDIR)/etc/modules-load.d/nexus.conf
 	install -D -m 0644 uapi/linux/nexus.h $(DESTDIR)$(PREFIX)/include/linux/nexus.h
+
+uninstall:
+	rm -f $(MODDIR)/nexus.ko $(MODDIR)/nexus.ko.xz $(MODDIR)/nexus.ko.zst
+	[ -n "$(DESTDIR)" ] || depmod -a $(KVER)
+	rm -f $(DESTDIR)$(PREFIX)/sbin/mayastor-client $(DESTDIR)$(PREFIX)/sbin/mayastor-agent
+	rm -f $(DESTDIR)$(UNITDIR)/mayastor-agent.service
+	rm -f $(DESTDIR)/etc/modules-load.d/nexus.conf
+	rm -f $(DESTDIR)$(PREFIX)/include/linux/nexus.h
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/kmod clean || true
