@@ -57,7 +57,7 @@ md_up() {
 md_down() {
 	mdadm --stop /dev/md100 >/dev/null 2>&1
 	mdadm --zero-superblock $RAM0 $RAM1
-	udevadm settle
+	udev_settle
 }
 cfg_mdbitmap_up() { md_up internal; }
 cfg_mdbitmap_down() { md_down; }

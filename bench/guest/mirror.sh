@@ -81,7 +81,7 @@ cfg_md_down() {
 	mdadm --stop /dev/md100 >/dev/null 2>&1
 	# Or udev would assemble it again on the next change event.
 	mdadm --zero-superblock $RAM0 $RAM1
-	udevadm settle
+	udev_settle
 }
 
 # dm-raid1: in-core log, 512 KiB regions, nosync (like --assume-clean),
@@ -89,7 +89,7 @@ cfg_md_down() {
 cfg_dmraid1_up() {
 	dmsetup create bench-mirror --table \
 		"0 $(dev_sectors $RAM0) mirror core 2 1024 nosync 2 $RAM0 0 $RAM1 0 1 handle_errors"
-	udevadm settle
+	udev_settle
 	dmsetup status bench-mirror | grep -q ' AA ' ||
 		fail "bench-mirror is not an in-sync 2-way mirror: $(dmsetup status bench-mirror)"
 	BENCH_DEV=/dev/mapper/bench-mirror

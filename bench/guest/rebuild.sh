@@ -99,7 +99,7 @@ md_stop() {
 	# Or udev would assemble it again on the next change event.
 	mdadm --zero-superblock $RAM0 >/dev/null 2>&1 || true
 	mdadm --zero-superblock $RAM1 >/dev/null 2>&1 || true
-	udevadm settle
+	udev_settle
 }
 md_create() {	# md_create DEV... [mdadm options]
 	mdadm --create /dev/md100 --run --quiet --level=1 --raid-devices=2 \
@@ -117,7 +117,7 @@ COPY_PID='' LOAD_DEV='' EVENTS=/var/tmp/nexus-events EVPID='' EVFD=''
 # compared need none), and the device the foreground load goes to.
 copy_setup() {
 	[ "$1" = dd ] || zero_target
-	udevadm settle
+	udev_settle
 	case $1 in
 	dd) LOAD_DEV=$RAM0 ;;
 	nexus)

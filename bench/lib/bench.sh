@@ -79,7 +79,7 @@ bench_fio() {
 
 # bench_wait_dev DEV: wait for a block device node to appear.
 bench_wait_dev() {
-	udevadm settle
+	udev_settle
 	wait_for "[ -b '$1' ]" 20 || fail "$1 did not appear"
 }
 

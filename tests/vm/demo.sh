@@ -25,7 +25,7 @@ run ls -ls $D
 
 step "Creating nexus nx0, a 3-way mirror of the image files"
 run "$MC" nexus create nx0 $D/child1.img $D/child2.img $D/child3.img
-udevadm settle
+udev_settle
 run ls -l /dev/nx0
 echo "size: $(blockdev --getsize64 /dev/nx0) bytes (64 MiB - 4 MiB of metadata per child)"
 
@@ -54,7 +54,7 @@ step "Unmounting and destroying nx0 (the data stays on the children)"
 run umount /var/tmp/mnt
 run "$MC" nexus children nx0
 run "$MC" nexus destroy nx0
-udevadm settle
+udev_settle
 run "$MC" nexus list
 echo "loop devices still attached: $(losetup -a | wc -l)"
 

@@ -11,7 +11,7 @@ pvcreate -q "$pv"
 vgcreate -q vmtest "$pv"
 lvcreate -q -L 128M -T vmtest/pool
 lvcreate -q -V 512M -T vmtest/pool -n thin1
-udevadm settle
+udev_settle
 check test -b /dev/vmtest/thin1
 check_eq "$(blockdev --getsize64 /dev/vmtest/thin1)" $((512 << 20)) "thin LV size"
 lvs --reportformat json -o lv_name,pool_lv vmtest >/var/tmp/lvs.json

@@ -56,7 +56,7 @@ destroy_nx0() {
 		[[ $out == *"is open"* ]] || fail "$1: destroy failed: $out"
 		busy_retries=$((busy_retries + 1))
 		log "$1: destroy refused while open (udev probing?): $out"
-		udevadm settle
+		udev_settle
 		sleep 0.5
 	done
 	fail "$1: destroy still refused: $out"
@@ -102,7 +102,7 @@ for ((i = 1; i <= CYCLES; i++)); do
 		_check_failed "cycle $i: read-back differs"
 	prev=$off
 
-	udevadm settle
+	udev_settle
 	destroy_nx0 "cycle $i"
 	[ ! -e /dev/nx0 ] || wait_for '[ ! -e /dev/nx0 ]' || _check_failed "cycle $i: /dev/nx0 left"
 	[ ! -e /sys/block/nx0 ] || _check_failed "cycle $i: /sys/block/nx0 left"
@@ -170,7 +170,7 @@ check "$MC" nexus create nx0 $S/a.img $S/b.img
 wait_for '[ -b /dev/nx0 ]'
 dd if=/dev/urandom of=/var/tmp/pat bs=4k count=1 status=none
 check dd if=/var/tmp/pat of=/dev/nx0 bs=4k seek=1 oflag=direct status=none
-udevadm settle
+udev_settle
 exec 3<>/dev/nx0
 check_eq "$("$MC" -o json nexus show nx0 | jq .open_count)" 1 "open_count with fd 3 open"
 rc=0
@@ -221,7 +221,7 @@ check_fail rmmod nexus 2>/dev/null
 # The name is free again while the old device is still open somewhere.
 check "$MC" nexus create nx0 $S/a.img $S/b.img
 check cmp /var/tmp/pat <(dd if=/dev/nx0 bs=4k skip=1 count=1 iflag=direct status=none)
-udevadm settle
+udev_settle
 destroy_nx0 "second nx0"
 exec 3<&-
 wait_for '[ "$(refcnt)" = 0 ]' || _check_failed "module refcnt $(refcnt) after closing fd 3"

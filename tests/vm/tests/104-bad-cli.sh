@@ -18,11 +18,11 @@ mkimg $S/small.img 4M
 
 check "$MC" nexus create nx0 $S/c1.img $S/c2.img
 wait_for '[ -b /dev/nx0 ]'
-udevadm settle
+udev_settle
 L1=$(losetup -j $S/c1.img -O NAME -n)
 # A block device that no nexus uses, attached by hand.
 L4=$(make_loop $S/c4.img)
-udevadm settle
+udev_settle
 
 # A child's read count is left out: a read changes nothing, and LVM's device
 # scan (an lvol:// child looks its pool up) reads every block device.

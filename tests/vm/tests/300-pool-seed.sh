@@ -66,16 +66,16 @@ check_eq "$(jq -r '.[0] | [.pool, .name, .uuid, .thin, .size, .used, .share, .ur
 # The file's loop device has autoclear: it goes with the last LV, so the
 # file is given again (docs/pools.md).
 vgchange -an tpool2 >/dev/null
-udevadm settle
+udev_settle
 check_fail test -b /dev/tpool2/r1
 wait_for "! losetup -j /var/tmp/disk2.img | grep -q ." 10 || _check_failed "loop device stayed after vgchange -an"
 check mc pool import tpool2 /var/tmp/disk2.img
-udevadm settle
+udev_settle
 check test -b /dev/tpool2/r1
 check_eq "$(mc replica list | awk 'NR==2 {print $3}')" 123e4567-e89b-42d3-a456-426614174000 "uuid after import"
 check_eq "$(mc pool list tpool2 -o json | jq -r '.[0].replicas')" 1 "replica count"
 check mc pool destroy tpool2 --force
-udevadm settle
+udev_settle
 wait_for "! losetup -j /var/tmp/disk2.img | grep -q ." 10 || _check_failed "loop device of the aio disk still attached"
 check_eq "$(vgs --noheadings -o vg_name 2>/dev/null | wc -w)" 0 "VGs left"
 finish

@@ -176,6 +176,6 @@ check mc nexus destroy nx2
 for p in p1 p2 p3 p4; do
 	check mc pool destroy "$p" --force
 done
-udevadm settle
+udev_settle
 check_eq "$(vgs --noheadings -o vg_name 2>/dev/null | wc -w)" 0 "VGs left"
 finish

@@ -21,7 +21,7 @@ ns_of() { _nvme_ns_of "$1"; }
 connect() {
 	nvme connect -t tcp -a "${3:-127.0.0.1}" -s "${4:-4420}" -n "$1" -q "$2" >&2 || return 1
 	wait_for "ns_of '$1' >/dev/null" 30 || return 1
-	udevadm settle
+	udev_settle
 	ns_of "$1"
 }
 disconnect() {

@@ -39,7 +39,7 @@ refused() {
 }
 # unchanged_since FILE WHAT: state is still what FILE holds.
 unchanged_since() {
-	udevadm settle
+	udev_settle
 	state >/var/tmp/state.now
 	if ! cmp -s "$1" /var/tmp/state.now; then
 		_check_failed "state changed by: $2"
@@ -49,13 +49,13 @@ unchanged_since() {
 }
 # bad EXPECTED-STDERR ARGS...: refused, and nothing changed.
 bad() {
-	udevadm settle
+	udev_settle
 	state >/var/tmp/state.before
 	refused "$@"
 	unchanged_since /var/tmp/state.before "${*:2}"
 }
 # group_start / group_end WHAT: the refused commands between changed nothing.
-group_start() { udevadm settle; state >/var/tmp/state.group; }
+group_start() { udev_settle; state >/var/tmp/state.group; }
 group_end() { unchanged_since /var/tmp/state.group "$1"; }
 see() { echo " (see '$P $1 --help')"; }
 

@@ -82,14 +82,14 @@ check_eq "$(pj .used)" "$(awk -v t="$tp" -v d="$dp" -v k=$((32 * MiB)) 'BEGIN { 
 check_eq "$(pj '[.replicas, .snapshots, .autoextend] | map(tostring) | join(" ")')" "2 0 true" "counts"
 
 log "deactivated (a reboot), then imported"
-udevadm settle
+udev_settle
 check vgchange -an rp
 check_eq "$(pj .state)" offline "pool state when inactive"
 check_eq "$(rj n1 .active)" false "n1 inactive"
 fails_with "mayastor-client: nexus create nx1: child lvol://rp/n1: replica rp/n1 is not active (pool import rp)" \
 	nexus create nx1 lvol://rp/n1
 check_eq "$(mc pool import rp)" "imported pool rp" "import output"
-udevadm settle
+udev_settle
 check_eq "$(pj .state)" online "pool state after import"
 check_eq "$(rj n1 .active) $(rj t1 .active)" "true true" "replicas active"
 check same_at /var/tmp/A /dev/rp/t1 0
