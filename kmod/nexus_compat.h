@@ -2,26 +2,29 @@
 /*
  * The kernel interfaces nexus.ko uses that differ between the two kernel
  * lines it is built and tested on, Debian 12's 6.1 and its 6.12, behind
- * small helpers.  Every version test of the module lives here and nowhere
- * else.  A kernel between the two (6.5 to 6.11) or after 6.12 gets an
- * explicit error rather than a module built on untested guesses.
+ * small helpers.  Which interfaces the target kernel has is probed at build
+ * time (kmod/Makefile, probes/NAME.c -> NEXUS_HAVE_NAME); this header is
+ * the only user of the probes.  A kernel with only some of the newer
+ * interfaces (6.5 to 6.11) gets an explicit error rather than a module
+ * built on untested guesses.
  */
 #ifndef _NEXUS_COMPAT_H
 #define _NEXUS_COMPAT_H
 
-#include <linux/version.h>
 #include <linux/blkdev.h>
 #include <linux/blk-mq.h>
 
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0) && \
-	LINUX_VERSION_CODE < KERNEL_VERSION(6, 13, 0)
+#if defined(NEXUS_HAVE_BDEV_FILE_OPEN) && defined(NEXUS_HAVE_DISK_OPEN_GENDISK) && \
+	defined(NEXUS_HAVE_ALLOC_DISK_LIMITS) && defined(NEXUS_HAVE_BLK_FEATURES) && \
+	defined(NEXUS_HAVE_LIMITS_COMMIT_FROZEN)
 /* File-based bdev opens, gendisk open/release, atomic queue limits. */
 #define NEXUS_BLK_612 1
-#elif LINUX_VERSION_CODE >= KERNEL_VERSION(6, 1, 0) && \
-	LINUX_VERSION_CODE < KERNEL_VERSION(6, 5, 0)
+#elif !defined(NEXUS_HAVE_BDEV_FILE_OPEN) && !defined(NEXUS_HAVE_DISK_OPEN_GENDISK) && \
+	!defined(NEXUS_HAVE_ALLOC_DISK_LIMITS) && !defined(NEXUS_HAVE_BLK_FEATURES) && \
+	!defined(NEXUS_HAVE_LIMITS_COMMIT_FROZEN)
 #define NEXUS_BLK_612 0
 #else
-#error "nexus.ko builds on Linux 6.1-6.4 and 6.12; add this kernel's interfaces to nexus_compat.h"
+#error "only some of 6.12's block interfaces (kmod/probes): not a 6.1 or 6.12 kernel"
 #endif
 
 #if NEXUS_BLK_612
