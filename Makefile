@@ -1,12 +1,16 @@
 # nexus: top-level build.
 #   make            the kernel module and every userspace binary
-#   make check      every test: unit (ASan+UBSan), kernel style, VM (std and debug kernel)
+#   make check      every test: unit (ASan+UBSan), kernel style on 6.1 and 6.12,
+#                   VM (Debian's 6.1 and 6.12 kernels and the debug kernel)
 #   make demo       the main job end to end in a VM
 #   make bench      the benchmarks in bench/ (a VM run; prints figures and ratios)
 #   make install    module (via kbuild), binaries under $(PREFIX), unit, modules-load.d
 #   make uninstall  undoes make install (same PREFIX and DESTDIR)
 
-KVER ?= $(shell ls /lib/modules 2>/dev/null | sort -V | tail -1)
+# The kernel to build for: the running one when its headers are installed,
+# else Debian 12's default line (6.1), else its 6.12 (see tools/kernels).
+KVER ?= $(shell r=$$(uname -r); if [ -d /lib/modules/$$r/build ]; then echo $$r; \
+	else tools/kernels 6.1 || tools/kernels 6.12; fi)
 KDIR ?= /lib/modules/$(KVER)/build
 PREFIX ?= /usr/local
 # The module's directory below $(DESTDIR): kbuild's modules_install puts it in
@@ -14,7 +18,7 @@ PREFIX ?= /usr/local
 MODDIR = $(DESTDIR)/lib/modules/$(KVER)/extra
 UNITDIR ?= /etc/systemd/system
 
-.PHONY: all module agent check check-unit check-kernel check-vm check-vm-debug \
+.PHONY: all module agent check check-unit check-kernel check-vm check-vm-612 check-vm-debug \
 	demo bench install uninstall clean
 
 all: module agent
@@ -32,11 +36,15 @@ check: agent
 check-unit:
 	$(MAKE) -C tests/unit check
 
+# Every supported kernel installed, or the one KDIR given on the command line.
 check-kernel:
-	tools/kbuild-check.sh $(KDIR)
+	tools/kbuild-check.sh $(if $(filter command line,$(origin KDIR)),$(KDIR))
 
 check-vm: agent
 	tests/vm/run --kernel std
+
+check-vm-612: agent
+	tests/vm/run --kernel std612
 
 check-vm-debug: agent
 	tests/vm/run --kernel debug $(DEBUG_TESTS)

@@ -101,9 +101,9 @@ struct nexus_dev *nexus_next(struct nexus_dev *nx)
 }
 
 /* Context: disk->open_mutex held, which destroy takes to set @dying. */
-static int nexus_open(struct block_device *bdev, fmode_t mode)
+static int nexus_open_disk(struct gendisk *disk)
 {
-	struct nexus_dev *nx = bdev->bd_disk->private_data;
+	struct nexus_dev *nx = disk->private_data;
 
 	if (nx->dying)
 		return -ENXIO;
@@ -111,12 +111,14 @@ static int nexus_open(struct block_device *bdev, fmode_t mode)
 	return 0;
 }
 
-static void nexus_release(struct gendisk *disk, fmode_t mode)
+static void nexus_release_disk(struct gendisk *disk)
 {
 	struct nexus_dev *nx = disk->private_data;
 
 	atomic_dec(&nx->open_count);
 }
+
+NEXUS_DISK_OPS_GLUE(nexus_open_disk, nexus_release_disk)
 
 /* The last reference to the gendisk is gone: nothing can reach @nx now. */
 static void nexus_free_disk(struct gendisk *disk)
@@ -127,8 +129,8 @@ static void nexus_free_disk(struct gendisk *disk)
 static const struct block_device_operations nexus_fops = {
 	.owner = THIS_MODULE,
 	.submit_bio = nexus_submit_bio,
-	.open = nexus_open,
-	.release = nexus_release,
+	.open = nexus_open_disk_glue,
+	.release = nexus_release_disk_glue,
 	.free_disk = nexus_free_disk,
 };
 
@@ -278,8 +280,7 @@ static int nexus_stack_limits(struct nexus_dev *nx, struct nexus_child *extra,
 		if (ret)
 			return ret;
 	}
-	nl->lim.max_discard_sectors = nl->max_discard;
-	nl->lim.max_hw_discard_sectors = nl->max_discard;
+	nexus_limits_set_discard(&nl->lim, nl->max_discard);
 	nl->lim.max_secure_erase_sectors = nl->max_secure_erase;
 	nl->lim.max_write_zeroes_sectors = nl->max_write_zeroes;
 	return 0;
@@ -310,8 +311,11 @@ int nexus_restack_limits(struct nexus_dev *nx, struct nexus_child *c,
 					queue_logical_block_size(q));
 	nl.lim.physical_block_size = max(nl.lim.physical_block_size,
 					 queue_physical_block_size(q));
-	nexus_queue_set_limits(q, &nl.lim, nl.write_cache, nl.fua);
-	return 0;
+	ret = nexus_queue_set_limits(q, &nl.lim, nl.write_cache, nl.fua);
+	if (ret)
+		NL_SET_ERR_MSG_MOD(extack,
+				   "the block layer refused the children's combined limits");
+	return ret;
 }
 
 /* Data size: the smallest child's data region, in whole logical blocks. */
@@ -372,19 +376,20 @@ static int nexus_setup_disk(struct nexus_dev *nx,
 	struct gendisk *disk;
 	int ret;
 
-	disk = nexus_alloc_disk();
-	if (!disk)
-		return -ENOMEM;
+	ret = nexus_stack_limits(nx, NULL, &nl, extack);
+	if (ret)
+		return ret;
+	disk = nexus_alloc_disk(&nl.lim, nl.write_cache, nl.fua);
+	if (IS_ERR(disk)) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "the block layer refused the children's combined limits");
+		return PTR_ERR(disk);
+	}
 	nx->disk = disk;
 	disk->fops = &nexus_fops;
 	disk->private_data = nx;
 	strscpy(disk->disk_name, nx->name, sizeof(disk->disk_name));
 
-	ret = nexus_stack_limits(nx, NULL, &nl, extack);
-	if (ret)
-		goto put_disk;
-	disk->queue->limits = nl.lim;
-	blk_queue_write_cache(disk->queue, nl.write_cache, nl.fua);
 	ret = nexus_compute_size(nx, requested, extack);
 	if (ret)
 		goto put_disk;

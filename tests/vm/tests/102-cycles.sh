@@ -12,7 +12,7 @@ MC=$MAYASTOR_CLIENT
 # each cycle slow there: fewer cycles on debug.
 # The counts are taken after WARM cycles (caches and per-CPU slabs filled).
 CYCLES=200 WARM=20
-[ "$KERNEL_KIND" = std ] || CYCLES=20 WARM=5
+[ "$KERNEL_KIND" != debug ] || CYCLES=20 WARM=5
 SIZE=$((60 << 20))	# 64 MiB children minus 4 MiB of metadata
 
 insmod_nexus
