@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli.h"
 #include "replica.h"
@@ -95,6 +96,14 @@ int cli_nexus_error(struct cli_ctx *ctx, int err, const char *child)
 	if (child)
 		return cli_error(ctx, "child %s: %s%s", child, strerror(-err), extra);
 	return cli_error(ctx, "%s%s", strerror(-err), extra);
+}
+
+void cli_sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+		;
 }
 
 int cli_connect(struct cli_ctx *ctx)

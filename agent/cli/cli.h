@@ -139,6 +139,8 @@ int cli_nexus_error(struct cli_ctx *ctx, int err, const char *child);
 
 /* Opens ctx->h unless open; 0, or 1 after reporting. */
 int cli_connect(struct cli_ctx *ctx);
+/* Sleep @ms milliseconds, resuming after signals. */
+void cli_sleep_ms(long ms);
 
 /* Validators shared by the commands: 0 or 1 after reporting. */
 int cli_check_name(struct cli_ctx *ctx, const char *name);

@@ -19,14 +19,6 @@ struct check_opts {
 	bool wait, stop, progress;
 };
 
-static void sleep_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-
-	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
-		;
-}
-
 /* The nexus with its check state; 0, or 1 after reporting. */
 static int get_check(struct cli_ctx *ctx, const char *name, struct nexus_info *info)
 {
@@ -94,7 +86,7 @@ static int wait_for_check(struct cli_ctx *ctx, const char *name)
 			break;
 		show_progress(ctx, &info, &since_ms);
 		nexus_info_free(&info);
-		sleep_ms(CHECK_POLL_MS);
+		cli_sleep_ms(CHECK_POLL_MS);
 		since_ms += CHECK_POLL_MS;
 	}
 	err = render_scrub_progress(ctx->out, ctx->format, &info);

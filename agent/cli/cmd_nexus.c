@@ -204,6 +204,30 @@ static int nexus_create_cmd(struct cli_ctx *ctx, int argc, char **argv)
 
 /* ---- destroy -------------------------------------------------------- */
 
+/*
+ * How long destroy waits for a short-lived opener to go.  udev opens a new
+ * block device to probe it; a destroy that follows a create in a script
+ * would otherwise fail "open" for a moment (mdadm --stop and lvremove retry
+ * for the same reason).  A real opener (a mount, an fd) outlasts this.
+ */
+#define DESTROY_BUSY_MS 5000
+#define DESTROY_RETRY_MS 100
+
+static int destroy_waiting_for_probes(struct cli_ctx *ctx, const char *name,
+				      uint32_t flags)
+{
+	int err, waited = 0;
+
+	for (;;) {
+		err = nexus_destroy(ctx->h, name, flags);
+		if (err != -EBUSY || (flags & NEXUS_F_FORCE) ||
+		    waited >= DESTROY_BUSY_MS)
+			return err;
+		cli_sleep_ms(DESTROY_RETRY_MS);
+		waited += DESTROY_RETRY_MS;
+	}
+}
+
 static int nexus_destroy_cmd(struct cli_ctx *ctx, int argc, char **argv)
 {
 	bool force = false;
@@ -213,7 +237,7 @@ static int nexus_destroy_cmd(struct cli_ctx *ctx, int argc, char **argv)
 
 	if (cli_parse_name(ctx, argc, argv, opts, &name) || cli_connect(ctx))
 		return 1;
-	err = nexus_destroy(ctx->h, name, force ? NEXUS_F_FORCE : 0);
+	err = destroy_waiting_for_probes(ctx, name, force ? NEXUS_F_FORCE : 0);
 	if (err)
 		return cli_nexus_error(ctx, err, NULL);
 	cli_forget_nexus(ctx, name);
@@ -447,7 +471,9 @@ static const struct cli_command nexus_commands[] = {
 	  "            other child gets a full copy.\n" },
 	{ "destroy", nexus_destroy_cmd, "NAME [--force]",
 	  "Destroy nexus NAME, leaving the data on its children",
-	  "The labels are marked clean: 'nexus assemble' brings it back at once.\n\n"
+	  "The labels are marked clean: 'nexus assemble' brings it back at once.\n"
+	  "While /dev/NAME is open, destroy waits up to 5 s for it to close (udev\n"
+	  "probes a new device for a moment) and then fails.\n\n"
 	  "Options:\n"
 	  "  --force   destroy even while /dev/NAME is open (its IO fails).\n" },
 	{ "list", nexus_list_cmd, "[-o json]",
