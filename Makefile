@@ -2,6 +2,8 @@
 #   make            the kernel module and every userspace binary
 #   make check      every test: unit (ASan+UBSan), kernel style on 6.1 and 6.12,
 #                   VM (Debian's 6.1 and 6.12 kernels and the debug kernel)
+#   make check-full make check, and every 1xx, 2xx and 5xx VM test on the debug
+#                   kernel too (the long runs, before an issue is resolved)
 #   make demo       the main job end to end in a VM
 #   make bench      the benchmarks in bench/ (a VM run; prints figures and ratios)
 #   make install    module (via kbuild), binaries under $(PREFIX), unit, modules-load.d
@@ -18,7 +20,7 @@ PREFIX ?= /usr/local
 MODDIR = $(DESTDIR)/lib/modules/$(KVER)/extra
 UNITDIR ?= /etc/systemd/system
 
-.PHONY: all module agent check check-unit check-kernel check-vm check-vm-612 check-vm-debug \
+.PHONY: all module agent check check-full check-unit check-kernel check-vm check-vm-612 check-vm-debug \
 	demo bench install uninstall clean
 
 all: module agent
@@ -32,6 +34,12 @@ agent:
 # The whole suite; tools/check-all prints the summed "N passed, N failed".
 check: agent
 	tools/check-all
+
+# The debug kernel runs the mirror (1xx), fault and rebuild (2xx) and
+# assembly and crash (5xx) suites, not only make check's few.
+check-full: agent
+	DEBUG_TESTS="$$(cd tests/vm/tests && ls [125][0-9][0-9]-*.sh | sed 's/-.*//')" \
+		tools/check-all
 
 check-unit:
 	$(MAKE) -C tests/unit check
