@@ -1,9 +1,12 @@
 # nexus: top-level build.
 #   make            the kernel module and every userspace binary
-#   make check      every test: unit (ASan+UBSan), kernel style on 6.1 and 6.12,
-#                   VM (Debian's 6.1 and 6.12 kernels and the debug kernel)
+#   make check      every test: unit (ASan+UBSan), generated files up to date,
+#                   kernel style on 6.1 and 6.12, VM (Debian's 6.1 and 6.12
+#                   kernels and the debug kernel)
 #   make check-full make check, and every 1xx, 2xx and 5xx VM test on the debug
 #                   kernel too (the long runs, before an issue is resolved)
+#   make regen      regenerate the netlink files from docs/nexus.yaml
+#                   (tools/ynl-regen; needs Debian's linux-source-6.12)
 #   make demo       the main job end to end in a VM
 #   make bench      the benchmarks in bench/ (a VM run; prints figures and ratios)
 #   make install    module (via kbuild), binaries under $(PREFIX), unit, modules-load.d
@@ -20,8 +23,8 @@ PREFIX ?= /usr/local
 MODDIR = $(DESTDIR)/lib/modules/$(KVER)/extra
 UNITDIR ?= /etc/systemd/system
 
-.PHONY: all module agent check check-full check-unit check-kernel check-vm check-vm-612 check-vm-debug \
-	demo bench install uninstall clean
+.PHONY: all module agent check check-full check-unit check-regen check-kernel check-vm \
+	check-vm-612 check-vm-debug regen demo bench install uninstall clean
 
 all: module agent
 
@@ -43,6 +46,14 @@ check-full: agent
 
 check-unit:
 	$(MAKE) -C tests/unit check
+
+# uapi/linux/nexus.h, kmod/nexus_nl_gen.[ch], agent/lib/nexus_nl_policy.[ch]
+regen:
+	tools/ynl-regen
+
+# Fails when a generated file differs from what docs/nexus.yaml gives.
+check-regen:
+	tools/ynl-regen --check
 
 # Every supported kernel installed, or the one KDIR given on the command line.
 check-kernel:

@@ -10,7 +10,7 @@
  *   nexus_region.c regions: rebuild/write exclusion, dirty tracking
  *   nexus_rebuild.c copying stale regions to a child that is catching up
  *   nexus_nl.c     generic netlink handlers
- *   nexus_nl_gen.c netlink policies and the ops table (from docs/nexus.yaml)
+ *   nexus_nl_gen.c netlink policies and the ops table (generated from docs/nexus.yaml)
  *   nexus_event.c  notifications on the "events" multicast group
  *   nexus_meta.c   on-disk labels: encode, check, read, write
  *   nexus_assemble.c bringing a nexus back from its children's labels

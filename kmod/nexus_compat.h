@@ -201,4 +201,18 @@ static inline void nexus_limits_set_discard(struct queue_limits *lim,
 
 #endif /* NEXUS_BLK_612 */
 
+/*
+ * 6.1's nla_policy points to a non-const range: the const ranges of the
+ * generated policies (nexus_nl_gen.c) are only ever read through it.
+ */
+#ifndef NEXUS_HAVE_NLA_RANGE_CONST
+#include <net/netlink.h>
+#undef NLA_POLICY_FULL_RANGE
+#define NLA_POLICY_FULL_RANGE(tp, _range) {				\
+	.type = NLA_ENSURE_UINT_OR_BINARY_TYPE(tp),			\
+	.validation_type = NLA_VALIDATE_RANGE_PTR,			\
+	.range = (struct netlink_range_validation *)(_range),		\
+}
+#endif
+
 #endif /* _NEXUS_COMPAT_H */

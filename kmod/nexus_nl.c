@@ -331,14 +331,40 @@ fail:
 	return NULL;
 }
 
+/*
+ * Parse a child nest of a request into @tb.  A request names a child by its
+ * path (or, in CHILD_REMOVE, a missing member by its UUID) and carries no
+ * other child attribute; the generated policy of the child set lists those
+ * of replies too, so they are refused here, as the policy would.
+ */
+static int nexus_nl_parse_child_req(struct nlattr **tb, struct nlattr *nest,
+				    struct netlink_ext_ack *extack)
+{
+	unsigned int i;
+	int ret;
+
+	static_assert(ARRAY_SIZE(nexus_child_nl_policy) <= NEXUS_CHILD_A_MAX + 1);
+	memset(tb, 0, (NEXUS_CHILD_A_MAX + 1) * sizeof(*tb));
+	ret = nla_parse_nested(tb, ARRAY_SIZE(nexus_child_nl_policy) - 1, nest,
+			       nexus_child_nl_policy, extack);
+	if (ret)
+		return ret;
+	for (i = 0; i < ARRAY_SIZE(nexus_child_nl_policy); i++) {
+		if (tb[i] && i != NEXUS_CHILD_A_PATH && i != NEXUS_CHILD_A_UUID) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[i], "Unsupported attribute");
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
 static int nexus_nl_parse_child_path(struct nlattr *nest, const char **path,
 				     struct netlink_ext_ack *extack)
 {
 	struct nlattr *tb[NEXUS_CHILD_A_MAX + 1];
 	int ret;
 
-	ret = nla_parse_nested(tb, NEXUS_CHILD_A_MAX, nest, nexus_child_policy,
-			       extack);
+	ret = nexus_nl_parse_child_req(tb, nest, extack);
 	if (ret)
 		return ret;
 	if (tb[NEXUS_CHILD_A_UUID]) {
@@ -490,7 +516,7 @@ int nexus_nl_nexus_get_doit(struct sk_buff *skb, struct genl_info *info)
 }
 
 /* Every message of a dump has room for the largest nexus. */
-int nexus_nl_nexus_get_start(struct netlink_callback *cb)
+static int nexus_nl_nexus_get_start(struct netlink_callback *cb)
 {
 	cb->min_dump_alloc = nexus_nl_nexus_size();
 	return 0;
@@ -656,8 +682,7 @@ int nexus_nl_child_remove_doit(struct sk_buff *skb, struct genl_info *info)
 
 	if (GENL_REQ_ATTR_CHECK(info, NEXUS_A_CHILD))
 		return -EINVAL;
-	ret = nla_parse_nested(tb, NEXUS_CHILD_A_MAX, info->attrs[NEXUS_A_CHILD],
-			       nexus_child_policy, info->extack);
+	ret = nexus_nl_parse_child_req(tb, info->attrs[NEXUS_A_CHILD], info->extack);
 	if (ret)
 		return ret;
 	if (tb[NEXUS_CHILD_A_UUID] && tb[NEXUS_CHILD_A_PATH]) {
@@ -773,4 +798,65 @@ static int nexus_op_check_stop(struct nexus_dev *nx, struct genl_info *info)
 int nexus_nl_nexus_check_stop_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	return nexus_nl_nexus_do(skb, info, nexus_op_check_stop);
+}
+
+/*
+ * The family.  docs/nexus.yaml has one policy for the whole family (its
+ * kernel-policy is global), the one mode whose ops table builds on 6.1 as
+ * on 6.12; for it ynl-gen-c.py generates the policies, the small ops table
+ * and the multicast group enum (nexus_nl_gen.c) but not the family.
+ *
+ * The family is not netnsok: nexuses are block devices, not per namespace.
+ * No genl_mutex (parallel_ops): a command waiting on a hung child blocks no
+ * other family.  Every command is validated strictly (resv_start_op).
+ */
+static const struct genl_multicast_group nexus_mcgrps[] = {
+	[NEXUS_NLGRP_EVENTS] = { .name = NEXUS_GENL_MCGRP_EVENTS },
+};
+
+/*
+ * nexus_nl_ops as full genl_ops, filled at module init: a small op has no
+ * start callback, and a nexus with many children needs a dump buffer larger
+ * than the default (nexus_nl_nexus_get_start()).
+ */
+static struct genl_ops nexus_ops[ARRAY_SIZE(nexus_nl_ops)] __ro_after_init;
+
+struct genl_family nexus_genl_family __ro_after_init = {
+	.name = NEXUS_GENL_NAME,
+	.version = NEXUS_GENL_VERSION,
+	.maxattr = ARRAY_SIZE(nexus_nl_policy) - 1,
+	.policy = nexus_nl_policy,
+	.module = THIS_MODULE,
+	.parallel_ops = true,
+	.ops = nexus_ops,
+	.n_ops = ARRAY_SIZE(nexus_ops),
+	.resv_start_op = NEXUS_CMD_MAX + 1,
+	.mcgrps = nexus_mcgrps,
+	.n_mcgrps = ARRAY_SIZE(nexus_mcgrps),
+};
+
+int nexus_nl_register(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(nexus_nl_ops); i++) {
+		const struct genl_small_ops *op = &nexus_nl_ops[i];
+
+		nexus_ops[i] = (struct genl_ops) {
+			.cmd = op->cmd,
+			.internal_flags = op->internal_flags,
+			.flags = op->flags,
+			.validate = op->validate,
+			.doit = op->doit,
+			.dumpit = op->dumpit,
+		};
+		if (op->cmd == NEXUS_CMD_NEXUS_GET)
+			nexus_ops[i].start = nexus_nl_nexus_get_start;
+	}
+	return genl_register_family(&nexus_genl_family);
+}
+
+void nexus_nl_unregister(void)
+{
+	genl_unregister_family(&nexus_genl_family);
 }

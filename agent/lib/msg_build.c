@@ -48,7 +48,7 @@ static int put_name(struct nl_msg *msg, const char *name)
 
 static int put_flags(struct nl_msg *msg, uint32_t flags)
 {
-	if (flags & ~NEXUS_F_ALL)
+	if (flags & ~NEXUS_F_MASK)
 		return -EINVAL;
 	/* Absent and zero mean the same to the kernel: keep requests short. */
 	if (flags)

@@ -9,71 +9,13 @@
 #include <netlink/genl/genl.h>
 
 #include "nexus_msg.h"
+#include "nexus_nl_policy.h"
 
 /*
+ * The parse policies are generated from docs/nexus.yaml (nexus_nl_policy.c).
  * Attributes newer than this build are ignored by nla_parse() (type > max),
  * so a newer kernel still talks to an older agent.
  */
-static struct nla_policy nexus_policy[NEXUS_A_MAX + 1] = {
-	[NEXUS_A_NAME] = { .type = NLA_STRING },
-	[NEXUS_A_UUID] = { .type = NLA_UNSPEC, .minlen = NEXUS_UUID_LEN },
-	[NEXUS_A_SIZE] = { .type = NLA_U64 },
-	[NEXUS_A_STATE] = { .type = NLA_U32 },
-	[NEXUS_A_FLAGS] = { .type = NLA_U32 },
-	[NEXUS_A_CHILDREN] = { .type = NLA_NESTED },
-	[NEXUS_A_CHILD] = { .type = NLA_NESTED },
-	[NEXUS_A_MAJOR] = { .type = NLA_U32 },
-	[NEXUS_A_MINOR] = { .type = NLA_U32 },
-	[NEXUS_A_BLOCK_SIZE] = { .type = NLA_U32 },
-	[NEXUS_A_OPEN_COUNT] = { .type = NLA_U32 },
-	[NEXUS_A_REGION_SIZE] = { .type = NLA_U32 },
-	[NEXUS_A_REBUILD_RATE] = { .type = NLA_U32 },
-	[NEXUS_A_EVENT] = { .type = NLA_U32 },
-	[NEXUS_A_SEQ] = { .type = NLA_U64 },
-	[NEXUS_A_GENERATION] = { .type = NLA_U64 },
-	[NEXUS_A_CLEAN] = { .type = NLA_U32 },
-	[NEXUS_A_BITMAP] = { .type = NLA_U32 },
-	[NEXUS_A_DIRTY_REGIONS] = { .type = NLA_U64 },
-	[NEXUS_A_MISSING] = { .type = NLA_NESTED },
-	[NEXUS_A_SCRUB] = { .type = NLA_NESTED },
-};
-
-static struct nla_policy child_policy[NEXUS_CHILD_A_MAX + 1] = {
-	[NEXUS_CHILD_A_PATH] = { .type = NLA_STRING },
-	[NEXUS_CHILD_A_SLOT] = { .type = NLA_U32 },
-	[NEXUS_CHILD_A_STATE] = { .type = NLA_U32 },
-	[NEXUS_CHILD_A_REASON] = { .type = NLA_U32 },
-	[NEXUS_CHILD_A_SIZE] = { .type = NLA_U64 },
-	[NEXUS_CHILD_A_MAJOR] = { .type = NLA_U32 },
-	[NEXUS_CHILD_A_MINOR] = { .type = NLA_U32 },
-	[NEXUS_CHILD_A_UUID] = { .type = NLA_UNSPEC, .minlen = NEXUS_UUID_LEN },
-	[NEXUS_CHILD_A_READS] = { .type = NLA_U64 },
-	[NEXUS_CHILD_A_WRITES] = { .type = NLA_U64 },
-	[NEXUS_CHILD_A_ERRORS] = { .type = NLA_U64 },
-	[NEXUS_CHILD_A_REBUILD] = { .type = NLA_NESTED },
-	[NEXUS_CHILD_A_GENERATION] = { .type = NLA_U64 },
-};
-
-static struct nla_policy rebuild_policy[NEXUS_REBUILD_A_MAX + 1] = {
-	[NEXUS_REBUILD_A_STATE] = { .type = NLA_U32 },
-	[NEXUS_REBUILD_A_DONE] = { .type = NLA_U64 },
-	[NEXUS_REBUILD_A_TOTAL] = { .type = NLA_U64 },
-	[NEXUS_REBUILD_A_RATE] = { .type = NLA_U64 },
-	[NEXUS_REBUILD_A_SOURCE] = { .type = NLA_U32 },
-};
-
-static struct nla_policy scrub_policy[NEXUS_SCRUB_A_MAX + 1] = {
-	[NEXUS_SCRUB_A_STATE] = { .type = NLA_U32 },
-	[NEXUS_SCRUB_A_MODE] = { .type = NLA_U32 },
-	[NEXUS_SCRUB_A_DONE] = { .type = NLA_U64 },
-	[NEXUS_SCRUB_A_TOTAL] = { .type = NLA_U64 },
-	[NEXUS_SCRUB_A_MISMATCHES] = { .type = NLA_U64 },
-	[NEXUS_SCRUB_A_REPAIRED] = { .type = NLA_U64 },
-	[NEXUS_SCRUB_A_REGIONS] = { .type = NLA_NESTED },
-	[NEXUS_SCRUB_A_TRUNCATED] = { .type = NLA_U32 },
-	[NEXUS_SCRUB_A_START] = { .type = NLA_U64 },
-	[NEXUS_SCRUB_A_END] = { .type = NLA_U64 },
-};
 
 /* Copies a string attribute; an over-long one is a protocol error. */
 static int get_string(const struct nlattr *nla, char *buf, size_t size)
@@ -102,7 +44,7 @@ static int parse_rebuild(struct nlattr *nest, struct nexus_rebuild_info *out)
 	struct nlattr *tb[NEXUS_REBUILD_A_MAX + 1];
 	uint32_t state = 0;
 
-	if (nla_parse_nested(tb, NEXUS_REBUILD_A_MAX, nest, rebuild_policy) < 0)
+	if (nla_parse_nested(tb, NEXUS_REBUILD_A_MAX, nest, nexus_rebuild_policy) < 0)
 		return -EPROTO;
 	GET_U32(tb, NEXUS_REBUILD_A_STATE, state, out->state_present);
 	out->state = state;
@@ -140,7 +82,7 @@ static int parse_scrub(struct nlattr *nest, struct nexus_scrub_info *out)
 	struct nlattr *tb[NEXUS_SCRUB_A_MAX + 1];
 	uint32_t state = 0, mode = 0, truncated = 0;
 
-	if (nla_parse_nested(tb, NEXUS_SCRUB_A_MAX, nest, scrub_policy) < 0)
+	if (nla_parse_nested(tb, NEXUS_SCRUB_A_MAX, nest, nexus_scrub_policy) < 0)
 		return -EPROTO;
 	GET_U32(tb, NEXUS_SCRUB_A_STATE, state, out->state_present);
 	out->state = state;
@@ -168,7 +110,7 @@ static int parse_child(struct nlattr *nest, bool missing,
 	uint32_t state = 0, reason = 0;
 
 	memset(out, 0, sizeof(*out));
-	if (nla_parse_nested(tb, NEXUS_CHILD_A_MAX, nest, child_policy) < 0)
+	if (nla_parse_nested(tb, NEXUS_CHILD_A_MAX, nest, nexus_child_policy) < 0)
 		return -EPROTO;
 	if (!missing && (!tb[NEXUS_CHILD_A_PATH] ||
 			 get_string(tb[NEXUS_CHILD_A_PATH], out->path, sizeof(out->path))))
