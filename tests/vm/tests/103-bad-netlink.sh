@@ -191,10 +191,11 @@ LONG=()
 for i in $(seq 0 31); do
 	mkimg /var/tmp/m$i.img 16M
 	p=$D/$(printf "%-$((254 - ${#D}))s" "l$i" | tr ' ' x)
-	ln -s "$(make_loop /var/tmp/m$i.img)" "$p"
+	ln -s "$(losetup --find --show /var/tmp/m$i.img)" "$p"
 	LONG+=("$p")
 done
 check_eq "${#LONG[31]}" 255 "length of a child path"
+log "32 loop devices in $((SECONDS - t)) s"
 "$MAYASTOR_CLIENT" events -o json >/var/tmp/events.log 2>&1 &
 evpid=$!
 sleep 1
@@ -205,7 +206,7 @@ check_eq "$("$MAYASTOR_CLIENT" -o json nexus children nxbig | jq -r '.[].path')"
 check_eq "$("$MAYASTOR_CLIENT" -o json nexus list | jq -r '.[] | .name, .children[].path')" "nxbig
 $expected" "nexus list (a dump)"
 # The dump carries every child's path in full (nlprobe prints nests in hex).
-hex=$(printf '%s' "$D/" | od -An -tx1 | tr -d ' \n')
+hex=$(printf '%s' "$D/" | od -An -v -tx1 | tr -d ' \n')
 check_eq "$(probe --dump NEXUS_GET | grep -o "$hex" | wc -l)" 32 "child paths in the dump"
 check "$MAYASTOR_CLIENT" child offline nxbig "${LONG[31]}"
 check "$MAYASTOR_CLIENT" child online nxbig "${LONG[31]}"
