@@ -3,6 +3,7 @@
 # the child is FAULTED (io-error, event received), the nexus DEGRADED, and
 # the faulted child is never written again (its counters stay, and once its
 # device works again a write through the nexus still does not reach it).
+# Then a hung child (dm suspend) blocks no one else (issue 10 item 12).
 # VM: needs=nexus timeout=400 smp=2
 
 MC=$MAYASTOR_CLIENT
@@ -120,7 +121,8 @@ check_eq "$(timeout 20 "$MC" -o json nexus show nx0 | jq -r '.children | length'
 check timeout 20 "$MC" nexus create nx1 "${O[1]}" "${O[2]}"
 check timeout 20 "$MC" nexus add nx1 "${O[3]}"
 check timeout 20 "$MC" nexus destroy nx1
-check timeout 20 genl ctrl list
+check timeout 20 genl ctrl list >/var/tmp/genl.out
+check_grep '^Name: nexus$' /var/tmp/genl.out
 log "all answered in $((SECONDS - t0)) s"
 check_eq "$(cat /var/tmp/dd.rc /var/tmp/off.rc 2>/dev/null || true)" "" "write and child offline still wait for c3"
 dmsetup resume c3
