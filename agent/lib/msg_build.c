@@ -11,10 +11,22 @@
 /* nla_put*() fail only when the message is full. */
 #define PUT_OR_FAIL(expr) do { if ((expr) < 0) return -EMSGSIZE; } while (0)
 
+/*
+ * Room for the longest request: NEXUS_CMD_NEXUS_CREATE with 32 children of
+ * NEXUS_PATH_MAX bytes (about 8.7 KiB), where nlmsg_alloc() gives one page.
+ */
+#define NEXUS_REQUEST_MAX						\
+	(NLMSG_HDRLEN + GENL_HDRLEN +					\
+	 NLA_HDRLEN + NLA_ALIGN(NEXUS_NAME_MAX + 1) +			\
+	 NLA_HDRLEN + NEXUS_MAX_CHILDREN *				\
+		(2 * NLA_HDRLEN + NLA_ALIGN(NEXUS_PATH_MAX + 1)) +	\
+	 NLA_HDRLEN + NEXUS_UUID_LEN +	/* uuid */			\
+	 3 * (NLA_HDRLEN + 8))		/* size, region size, flags */
+
 static int new_request(int family, uint8_t cmd, int nl_flags,
 		       struct nl_msg **out)
 {
-	struct nl_msg *msg = nlmsg_alloc();
+	struct nl_msg *msg = nlmsg_alloc_size(NEXUS_REQUEST_MAX);
 
 	if (!msg)
 		return -ENOMEM;

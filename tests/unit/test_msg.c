@@ -76,6 +76,43 @@ static void build_create(void **state)
 	nexus_create_req_free(&req);
 }
 
+/* The longest request: 32 children with NEXUS_PATH_MAX-byte paths. */
+static void build_create_longest(void **state)
+{
+	static char paths[NEXUS_MAX_CHILDREN][NEXUS_PATH_MAX + 1];
+	struct nexus_create_req req;
+	struct nlattr *tb[NEXUS_A_MAX + 1], *nla;
+	struct nl_msg *msg;
+	int n = 0, rem;
+
+	(void)state;
+	assert_int_equal(nexus_create_req_init(&req, "nx01234567890123456789012345678"), 0);
+	for (int i = 0; i < NEXUS_MAX_CHILDREN; i++) {
+		memset(paths[i], 'p', NEXUS_PATH_MAX);
+		paths[i][0] = '/';
+		paths[i][1] = (char)('A' + i);
+		assert_int_equal(nexus_create_req_add_child(&req, paths[i]), 0);
+	}
+	nexus_uuid_parse("123e4567-e89b-12d3-a456-426614174000", &req.uuid);
+	req.uuid_present = true;
+	req.size = 96ULL << 20;
+	req.size_present = true;
+	req.region_size = 1U << 20;
+	req.region_size_present = true;
+	req.flags = NEXUS_F_FORCE;
+	assert_int_equal(nexus_build_create(FAMILY, &req, &msg), 0);
+	attrs_of(msg, tb);
+	assert_non_null(tb[NEXUS_A_FLAGS]);
+	nla_for_each_nested(nla, tb[NEXUS_A_CHILDREN], rem) {
+		assert_true(n < NEXUS_MAX_CHILDREN);
+		assert_string_equal(child_path_of(nla), paths[n]);
+		n++;
+	}
+	assert_int_equal(n, NEXUS_MAX_CHILDREN);
+	nlmsg_free(msg);
+	nexus_create_req_free(&req);
+}
+
 static void build_create_assemble_flags(void **state)
 {
 	struct nexus_create_req req;
@@ -594,6 +631,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(build_create),
+		cmocka_unit_test(build_create_longest),
 		cmocka_unit_test(build_create_assemble_flags),
 		cmocka_unit_test(build_refuses_bad_arguments),
 		cmocka_unit_test(build_child_command),

@@ -1,6 +1,9 @@
 # Every bad netlink request gets a negative errno plus an extack message and
 # changes nothing: after each one the dump of all nexuses is what it was and
 # no block device appeared.  Requests are hand-made with tests/tools/nlprobe.py.
+# Also: CAP_NET_ADMIN without CAP_SYS_ADMIN changes nothing (issue 10 item 8),
+# 32 children with 255-byte paths fit every reply and event (item 14), and a
+# huge child gets bounded regions or a clear refusal (item 9).
 # VM: needs=nexus timeout=600
 
 insmod_nexus
@@ -110,6 +113,68 @@ out=$(nobody python3 "$REPO/tests/tools/nlprobe.py" NEXUS_DESTROY NAME=str:nx0 |
 check nobody python3 "$REPO/tests/tools/nlprobe.py" NEXUS_GET NAME=str:nx0
 check_eq "$(probe --dump NEXUS_GET)" "$baseline" "nexus dump after unprivileged requests"
 
+log "CAP_NET_ADMIN without CAP_SYS_ADMIN may look but not change (issue 10 item 8)"
+t=$SECONDS
+# capsh drops CAP_SYS_ADMIN from the bounding set; the shell it execs keeps
+# every other capability of root, CAP_NET_ADMIN (bit 12) among them.
+nosys() { capsh --drop=cap_sys_admin -- -c 'exec "$0" "$@"' "$@"; }
+caps=$(nosys grep CapEff /proc/self/status | awk '{print $2}')
+check_eq "$(( (0x$caps >> 21) & 1 ))$(( (0x$caps >> 12) & 1 ))" 01 "CAP_SYS_ADMIN, CAP_NET_ADMIN under capsh (CapEff $caps)"
+PERM='^ERR -1 EPERM nexus: this command needs CAP_SYS_ADMIN \(it opens and writes block devices\)$'
+CH="CHILD={PATH=str:$L1}"
+expect EPERM "$PERM" NEXUS_CREATE NAME=str:nx1 "$C2"
+expect EPERM "$PERM" NEXUS_DESTROY NAME=str:nx0 FLAGS=u32:1
+expect EPERM "$PERM" NEXUS_SET NAME=str:nx0 REBUILD_RATE=u32:5
+expect EPERM "$PERM" CHILD_ADD NAME=str:nx0 "CHILD={PATH=str:$L2}"
+expect EPERM "$PERM" CHILD_REMOVE NAME=str:nx0 "$CH"
+expect EPERM "$PERM" CHILD_REMOVE NAME=str:nx0 "CHILD={UUID=bin:00112233445566778899aabbccddeeff}"
+for cmd in CHILD_FAULT CHILD_OFFLINE CHILD_ONLINE REBUILD_START REBUILD_STOP REBUILD_PAUSE REBUILD_RESUME; do
+	expect EPERM "$PERM" $cmd NAME=str:nx0 "$CH"
+done
+expect EPERM "$PERM" NEXUS_CHECK NAME=str:nx0
+expect EPERM "$PERM" NEXUS_CHECK NAME=str:nx0 FLAGS=u32:1
+expect EPERM "$PERM" NEXUS_CHECK_STOP NAME=str:nx0
+out=$(nosys python3 "$REPO/tests/tools/nlprobe.py" --batch "$CASES" 2>&1) || true
+: >"$CASES"
+while IFS= read -r line; do
+	case $line in
+	"16 cases, 0 failed") log "$line" ;;
+	*) _check_failed "nlprobe --batch without CAP_SYS_ADMIN: $line" ;;
+	esac
+done <<<"$out"
+check nosys python3 "$REPO/tests/tools/nlprobe.py" NEXUS_GET NAME=str:nx0
+# The CLI: every changing command fails with EPERM and the kernel's message,
+# nothing changes (the dump, the spare children's bytes), list/show work.
+list0=$("$MAYASTOR_CLIENT" -o json nexus list)
+sum0=$(md5sum "$L2" "$L3")
+NOSYS="Operation not permitted (nexus: this command needs CAP_SYS_ADMIN (it opens and writes block devices))"
+nosys_fails() {
+	local want=$1 rc=0
+	shift
+	nosys "$MAYASTOR_CLIENT" "$@" >/var/tmp/fw.out 2>/var/tmp/fw.err || rc=$?
+	check_eq "$rc" 1 "exit status without CAP_SYS_ADMIN of: $*"
+	check_eq "$(cat /var/tmp/fw.err)" "mayastor-client: $want: $NOSYS" "stderr without CAP_SYS_ADMIN of: $*"
+}
+nosys_fails "nexus create nx1" nexus create nx1 "$L2" "$L3"
+nosys_fails "nexus destroy nx0" nexus destroy nx0 --force
+nosys_fails "nexus add nx0: child $L2" nexus add nx0 "$L2"
+nosys_fails "nexus remove nx0: child $L1" nexus remove nx0 "$L1"
+nosys_fails "nexus set nx0" nexus set nx0 --rebuild-rate 5
+nosys_fails "nexus check nx0" nexus check nx0
+for c in offline online fault; do
+	nosys_fails "child $c nx0: child $L1" child $c nx0 "$L1"
+done
+for c in start stop pause resume; do
+	nosys_fails "rebuild $c nx0: child $L1" rebuild $c nx0 "$L1"
+done
+check nosys "$MAYASTOR_CLIENT" nexus list
+check nosys "$MAYASTOR_CLIENT" nexus show nx0
+check_eq "$(nosys "$MAYASTOR_CLIENT" -o json nexus show nx0 | jq -r '[.name, (.children | length)] | join(" ")')" "nx0 2" "nexus show without CAP_SYS_ADMIN"
+check_eq "$("$MAYASTOR_CLIENT" -o json nexus list)" "$list0" "nexus list after the CLI without CAP_SYS_ADMIN"
+check_eq "$(md5sum "$L2" "$L3")" "$sum0" "spare children's bytes after the CLI without CAP_SYS_ADMIN"
+check_eq "$(probe --dump NEXUS_GET)" "$baseline" "nexus dump after requests without CAP_SYS_ADMIN"
+log "item 8 checks took $((SECONDS - t)) s"
+
 log "nothing was held: every device is free, forced destroy of an open nexus works"
 check probe NEXUS_DESTROY NAME=str:nx0 FLAGS=u32:1
 exec 3<&-
@@ -119,5 +184,67 @@ run_cases
 check probe NEXUS_CREATE NAME=str:nx1 FLAGS=u32:1 "CHILDREN={CHILD={PATH=str:$L0} CHILD={PATH=str:$L1} CHILD={PATH=str:$L2} CHILD={PATH=str:$L3}}"
 check probe NEXUS_DESTROY NAME=str:nx1
 check_eq "$(probe --dump NEXUS_GET)" "OK" "empty dump"
+
+log "32 children with 255-byte paths: create, GET, dump and events fit (issue 10 item 14)"
+t=$SECONDS
+# Symlinks whose paths are NEXUS_PATH_MAX long to 32 partitions of 12 MiB
+# of one loop device (addpart: no table; 32 loop devices take minutes
+# under TCG, udev probing each).
+D=/var/tmp/$(printf 'd%.0s' $(seq 200))
+mkdir -p "$D"
+mkimg /var/tmp/m.img 400M
+LM=$(losetup --find --show --partscan /var/tmp/m.img)
+for i in $(seq 32); do addpart "$LM" "$i" $((i * 24576)) 24576; done
+udev_settle
+LONG=()
+for i in $(seq 32); do
+	p=$D/$(printf "%-$((254 - ${#D}))s" "l$i" | tr ' ' x)
+	ln -s "${LM}p$i" "$p"
+	LONG+=("$p")
+done
+check_eq "${#LONG[31]}" 255 "length of a child path"
+log "32 partitions in $((SECONDS - t)) s"
+"$MAYASTOR_CLIENT" events -o json >/var/tmp/events.log 2>&1 &
+evpid=$!
+sleep 1
+check "$MAYASTOR_CLIENT" nexus create nxbig "${LONG[@]}"
+expected=$(printf '%s\n' "${LONG[@]}")
+check_eq "$("$MAYASTOR_CLIENT" -o json nexus show nxbig | jq -r '.children[].path')" "$expected" "child paths in nexus show"
+check_eq "$("$MAYASTOR_CLIENT" -o json nexus children nxbig | jq -r '.[].path')" "$expected" "child paths in nexus children"
+check_eq "$("$MAYASTOR_CLIENT" -o json nexus list | jq -r '.[] | .name, .children[].path')" "nxbig
+$expected" "nexus list (a dump)"
+# The dump carries every child's path in full (nlprobe prints nests in hex).
+hex=$(printf '%s' "$D/" | od -An -v -tx1 | tr -d ' \n')
+check_eq "$(probe --dump NEXUS_GET | grep -o "$hex" | wc -l)" 32 "child paths in the dump"
+check "$MAYASTOR_CLIENT" child offline nxbig "${LONG[31]}"
+check "$MAYASTOR_CLIENT" child online nxbig "${LONG[31]}"
+check wait_for "[ \"\$(\"\$MAYASTOR_CLIENT\" -o json nexus children nxbig | jq -r '.[31].state')\" = online ]" 60
+check "$MAYASTOR_CLIENT" nexus destroy nxbig
+sleep 1
+kill $evpid 2>/dev/null || true
+wait $evpid 2>/dev/null || true
+check_eq "$(jq -r 'select(.nexus == "nxbig") | .event' /var/tmp/events.log | sort -u | tr '\n' ' ')" "child-state nexus-created nexus-destroyed nexus-state " "events of nxbig"
+check_eq "$(jq -r --arg p "${LONG[31]}" 'select(.event == "child-state" and .child.path == $p) | .child.state' /var/tmp/events.log | head -1)" offline "child-state event with a 255-byte path"
+check_fail grep -i 'EMSGSIZE\|too long' /var/tmp/events.log
+check_eq "$(probe --dump NEXUS_GET)" "OK" "empty dump"
+log "item 14 checks took $((SECONDS - t)) s"
+
+log "a huge child without a bitmap: bounded regions or a clear refusal (issue 10 item 9)"
+t=$SECONDS
+load_mod dm_zero
+dmsetup create zbig --table "0 $((1 << 40)) zero"	# 512 TiB
+dmsetup create zhuge --table "0 $((1 << 47)) zero"	# 64 PiB
+udev_settle
+# 2^49 - 4 MiB bytes in at most 1008 bitmap blocks of 32768 regions: 32 MiB.
+check "$MAYASTOR_CLIENT" nexus create nxz --no-bitmap /dev/mapper/zbig
+check_eq "$("$MAYASTOR_CLIENT" -o json nexus show nxz | jq -r '"\(.bitmap) \(.region_size) \(.size)"')" "false $((32 << 20)) $(((1 << 49) - (4 << 20)))" "bitmap, region size and size of a 512 TiB nexus"
+check "$MAYASTOR_CLIENT" nexus destroy nxz
+# 64 PiB would need regions above the 1 GiB limit; an asked-for size never grows.
+fails_with "mayastor-client: nexus create nxz: Invalid argument (nexus: region size too small for a nexus of this size (too many regions))" nexus create nxz --no-bitmap /dev/mapper/zhuge
+expect EINVAL '^ERR -22 EINVAL nexus: region size too small for a nexus of this size \(too many regions\)$' NEXUS_CREATE NAME=str:nxz "CHILDREN={CHILD={PATH=str:/dev/mapper/zbig}}" REGION_SIZE=u32:$((4 << 20)) FLAGS=u32:8
+run_cases
+dm_remove zbig
+dm_remove zhuge
+log "item 9 checks took $((SECONDS - t)) s"
 check rmmod nexus
 finish

@@ -3,6 +3,7 @@
 # the child is FAULTED (io-error, event received), the nexus DEGRADED, and
 # the faulted child is never written again (its counters stay, and once its
 # device works again a write through the nexus still does not reach it).
+# Then a hung child (dm suspend) blocks no one else (issue 10 item 12).
 # VM: needs=nexus timeout=400 smp=2
 
 MC=$MAYASTOR_CLIENT
@@ -95,6 +96,46 @@ wait $evpid 2>/dev/null || true
 cat "$RESULTS/events.log"
 check_eq "$(jq -c --arg p $C2 'select(.event == "child-state" and .nexus == "nx0" and .child.path == $p and .child.state == "faulted" and .child.reason == "io-error")' "$RESULTS/events.log" | wc -l)" 1 "child-state faulted io-error events for c2"
 check_grep '"event":"nexus-state","nexus":"nx0",.*"state":"degraded"' "$RESULTS/events.log"
+
+log "a hung child blocks no one else (issue 10 item 12)"
+t1=$SECONDS
+# c3 stops answering: a write to nx0 waits on it, and child offline (a
+# label write to every remaining child) waits holding nx0's cfg_lock.
+# GET, the dump, commands on another nexus and another genetlink family
+# still answer at once.
+for i in 1 2 3; do
+	mkimg /var/tmp/o$i.img 32M
+	O[i]=$(make_loop /var/tmp/o$i.img)
+done
+dd if=/dev/urandom of=/var/tmp/pat2 bs=1M count=1 status=none
+dmsetup suspend c3
+( rc=0; dd if=/var/tmp/pat2 of=/dev/nx0 bs=1M seek=30 oflag=direct status=none || rc=$?; echo $rc >/var/tmp/dd.rc ) &
+ddpid=$!
+( rc=0; "$MC" child offline nx0 $C1 || rc=$?; echo $rc >/var/tmp/off.rc ) &
+offpid=$!
+sleep 3
+check_eq "$(cat /var/tmp/dd.rc /var/tmp/off.rc 2>/dev/null || true)" "" "write and child offline wait for c3"
+t0=$SECONDS
+check timeout 20 "$MC" nexus list
+check_eq "$(timeout 20 "$MC" -o json nexus show nx0 | jq -r '.children | length')" 3 "nexus show nx0 while c3 hangs"
+check timeout 20 "$MC" nexus create nx1 "${O[1]}" "${O[2]}"
+check timeout 20 "$MC" nexus add nx1 "${O[3]}"
+check timeout 20 "$MC" nexus destroy nx1
+check timeout 20 genl ctrl list >/var/tmp/genl.out
+check_grep '^Name: nexus$' /var/tmp/genl.out
+log "all answered in $((SECONDS - t0)) s"
+check_eq "$(cat /var/tmp/dd.rc /var/tmp/off.rc 2>/dev/null || true)" "" "write and child offline still wait for c3"
+dmsetup resume c3
+wait $ddpid $offpid
+check_eq "$(cat /var/tmp/dd.rc)" 0 "write to nx0 once c3 answers"
+check_eq "$(cat /var/tmp/off.rc)" 0 "child offline once c3 answers"
+check_eq "$(cf nx0 $C1 .state)" offline "c1 state after offline"
+check "$MC" child online nx0 $C1
+check wait_for "[ \"\$(cf nx0 $C1 .state)\" = online ]" 60
+check cmp -n $((1 << 20)) /var/tmp/pat2 /dev/nx0 --ignore-initial=0:$((30 << 20))
+blockdev --flushbufs $C1 $C3
+check cmp -n "$SIZE" $C1 $C3
+log "item 12 checks took $((SECONDS - t1)) s"
 
 check "$MC" nexus destroy nx0
 check rmmod nexus
