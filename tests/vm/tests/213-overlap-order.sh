@@ -43,8 +43,10 @@ for round in 1 2 3; do
 		break
 	fi
 done
-# Real work: thousands of overlapping writes (two children each).
-check test "$total" -gt 2000
+# Real work: over a thousand child writes, all on the same 256 KiB (with
+# ordering 4910 in three rounds on std612, without it 5292 in the first
+# round on std, TCG on a loaded 2-core host).
+check test "$total" -gt 1000
 log "$total child writes in $rounds rounds"
 
 "$MC" -o json nexus check nx0 --wait >/var/tmp/check.json 2>/var/tmp/check.err || true
