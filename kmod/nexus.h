@@ -240,6 +240,7 @@ struct nexus_io {
 	bool in_region;			/* holds pending[] of @region */
 	unsigned long region;
 	/* Ordering (nexus_region.c): on nx->order[]'s inflight or waiting. */
+	bool ordered;			/* entered in nx->order[] */
 	struct list_head order_node;
 	sector_t start, end;		/* the sectors it writes, [start, end) */
 	struct bio_list queued;		/* its clones, holder last, until sent */

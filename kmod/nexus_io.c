@@ -240,7 +240,7 @@ static void nexus_write_complete(struct nexus_io *io)
 	unsigned long flags;
 
 	/* On every child now: the writes that overlap it may go. */
-	if (io->in_region && nexus_order_exit(nx, io))
+	if (io->ordered && nexus_order_exit(nx, io))
 		queue_work(nexus_wq, &nx->order_work);
 
 	/* Some children refused what others applied: the fail worker decides. */
@@ -394,7 +394,14 @@ void nexus_write_dispatch(struct nexus_dev *nx, struct bio *bio,
 		bio_list_add(&io->queued,
 			     nexus_write_clone(nx, targets[i], bio, io));
 	bio_list_add(&io->queued, holder);
-	if (in_region) {
+	/*
+	 * One child needs no ordering: it orders its own queue, and a child
+	 * left out is OFFLINE (the region is marked dirty above) or out of the
+	 * mirror, so it gets the region copied from this one before it serves
+	 * it again.  Saves a nexus of one child the ordering's cost.
+	 */
+	io->ordered = in_region && n > 1;
+	if (io->ordered) {
 		io->start = bio->bi_iter.bi_sector;
 		io->end = bio_end_sector(bio);
 		if (!nexus_order_enter(nx, io))

@@ -43,6 +43,11 @@
  * spinlock at dispatch and at completion and a walk of the bucket's short
  * list.  Nothing sleeps in submit for ordering: waiters are deferred, so
  * a task cannot wait for a write of its own still on current->bio_list.
+ * A write sent to one child only is not entered (nor ordered against the
+ * others): that child orders its own queue, and every child it left out
+ * is OFFLINE with the region marked dirty, or out of the mirror, so each
+ * gets the region copied from the one that took the write (under the
+ * region barrier, after both writes completed) before it serves it again.
  *
  * Dirty tracking.  A child that is OFFLINE receives no writes; each write
  * the nexus accepts meanwhile sets the child's bit for its region, and the
