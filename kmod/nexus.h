@@ -29,7 +29,8 @@
  *   nx->meta_mutex	label writes; nx->members, nx->generation.
  *   spinlocks, innermost, never nested in one another: nx->excl_lock
  *			(child state changes, nx->excl_seq), nx->state_lock,
- *			bm->lock, nx->rb_lock, nx->fail_lock, nx->hold_lock.
+ *			bm->lock, nx->rb_lock, nx->fail_lock, nx->hold_lock,
+ *			nx->order[b].lock (the writes in flight in bucket b).
  * Lock-free: the IO path reads slots and child states with READ_ONCE()
  * under RCU; replies and events read children and their rebuilds under
  * RCU, so a child, its rebuild and the bitmap are freed only after a grace
@@ -53,6 +54,7 @@
 #include <linux/spinlock.h>
 #include <linux/uuid.h>
 #include <linux/wait.h>
+#include <linux/llist.h>
 #include <net/genetlink.h>
 
 #include <linux/nexus.h>
@@ -67,6 +69,17 @@ struct nexus_scrub;
 
 /* Buckets of the rebuild/write exclusion (nexus_region.c). */
 #define NEXUS_BUCKETS		512
+
+/*
+ * Ordering of overlapping writes, one per bucket (nexus_region.c): the
+ * writes with data of the bucket's regions that were dispatched and are
+ * not complete on every child, and those queued behind one they overlap.
+ */
+struct nexus_order {
+	spinlock_t lock;		/* the two lists */
+	struct list_head inflight;	/* struct nexus_io, by order_node */
+	struct list_head waiting;	/* in arrival order */
+};
 
 /*
  * One child of a nexus.
@@ -166,6 +179,9 @@ struct nexus_dev {
 	spinlock_t rb_lock;		/* slow paths of the exclusion */
 	wait_queue_head_t rb_wait;	/* barrier dropped, pending drained */
 	struct bio_set split_bs;	/* splits at region boundaries */
+	struct nexus_order *order;	/* [NEXUS_BUCKETS], see nexus_region.c */
+	struct llist_head order_ready;	/* writes no longer waiting: to send */
+	struct work_struct order_work;	/* sends them */
 	atomic_t nr_rebuilds;		/* rebuild workers running */
 	unsigned long last_fg_io;	/* jiffies, kept while rebuilding */
 
@@ -223,6 +239,12 @@ struct nexus_io {
 	blk_status_t status;		/* first error, for the parent */
 	bool in_region;			/* holds pending[] of @region */
 	unsigned long region;
+	/* Ordering (nexus_region.c): on nx->order[]'s inflight or waiting. */
+	bool ordered;			/* entered in nx->order[] */
+	struct list_head order_node;
+	sector_t start, end;		/* the sectors it writes, [start, end) */
+	struct bio_list queued;		/* its clones, holder last, until sent */
+	struct llist_node ready_node;	/* on nx->order_ready */
 	unsigned int excl_seq;		/* nx->excl_seq when dispatched */
 	/* Discards/write-zeroes children refused (fail worker only). */
 	unsigned int refusals;
@@ -318,6 +340,8 @@ void nexus_write_exit(struct nexus_dev *nx, unsigned long region);
 bool nexus_region_busy(struct nexus_dev *nx, unsigned long region);
 void nexus_copy_enter(struct nexus_dev *nx, unsigned long region);
 void nexus_copy_exit(struct nexus_dev *nx, unsigned long region);
+bool nexus_order_enter(struct nexus_dev *nx, struct nexus_io *io);
+bool nexus_order_exit(struct nexus_dev *nx, struct nexus_io *io);
 void nexus_mark_dirty(struct nexus_child *c, unsigned long region);
 int nexus_region_init(struct nexus_dev *nx);
 void nexus_region_exit(struct nexus_dev *nx);

@@ -239,6 +239,10 @@ static void nexus_write_complete(struct nexus_io *io)
 	struct nexus_dev *nx = io->nx;
 	unsigned long flags;
 
+	/* On every child now: the writes that overlap it may go. */
+	if (io->ordered && nexus_order_exit(nx, io))
+		queue_work(nexus_wq, &nx->order_work);
+
 	/* Some children refused what others applied: the fail worker decides. */
 	if (unlikely(io->refusals && atomic_read(&io->applied))) {
 		spin_lock_irqsave(&nx->fail_lock, flags);
@@ -280,6 +284,36 @@ static void nexus_write_endio(struct bio *clone)
 	nexus_write_put(io, clone);
 }
 
+/* Send a write's clones; the holder goes last: @io may be gone after. */
+static void nexus_write_send(struct nexus_io *io)
+{
+	struct bio *holder = io->holder;
+	struct bio *clone;
+
+	while ((clone = bio_list_pop(&io->queued)) != holder)
+		submit_bio_noacct(clone);
+	submit_bio_noacct(holder);
+}
+
+/*
+ * Send the writes that waited behind an overlapping one (nexus_region.c):
+ * not from the completion that released them, since a child's submit may
+ * sleep.  Each still holds its nx->io_ref, so destroy waits for them.
+ */
+static void nexus_order_work(struct work_struct *work)
+{
+	struct nexus_dev *nx = container_of(work, struct nexus_dev, order_work);
+	struct llist_node *ready = llist_del_all(&nx->order_ready);
+	struct nexus_io *io, *next;
+	unsigned int noio;
+
+	noio = memalloc_noio_save();
+	ready = llist_reverse_order(ready);
+	llist_for_each_entry_safe(io, next, ready, ready_node)
+		nexus_write_send(io);
+	memalloc_noio_restore(noio);
+}
+
 /* A write's clone for @c, which counts for the write if @c is in sync. */
 static struct bio *nexus_write_clone(struct nexus_dev *nx, struct nexus_child *c,
 				     struct bio *parent, struct nexus_io *io)
@@ -299,7 +333,9 @@ static struct bio *nexus_write_clone(struct nexus_dev *nx, struct nexus_child *c
  *
  * Clones the write to every writable child and notes it in the dirty
  * bitmap of every OFFLINE child.  Called from submit, or by the bitmap
- * worker once the region's write-intent bit is durable.
+ * worker once the region's write-intent bit is durable.  A write with data
+ * that overlaps one in flight is held back, clones built, until that one
+ * has completed on every child (see "Ordering" in nexus_region.c).
  */
 void nexus_write_dispatch(struct nexus_dev *nx, struct bio *bio,
 			  unsigned long region)
@@ -353,9 +389,25 @@ void nexus_write_dispatch(struct nexus_dev *nx, struct bio *bio,
 	atomic_set(&io->succeeded, 0);
 	atomic_set(&io->applied, 0);
 	io->start_time = bio_start_io_acct(bio);
+	bio_list_init(&io->queued);
 	for (i = 1; i < n; i++)
-		submit_bio_noacct(nexus_write_clone(nx, targets[i], bio, io));
-	submit_bio_noacct(holder);
+		bio_list_add(&io->queued,
+			     nexus_write_clone(nx, targets[i], bio, io));
+	bio_list_add(&io->queued, holder);
+	/*
+	 * One child needs no ordering: it orders its own queue, and a child
+	 * left out is OFFLINE (the region is marked dirty above) or out of the
+	 * mirror, so it gets the region copied from this one before it serves
+	 * it again.  Saves a nexus of one child the ordering's cost.
+	 */
+	io->ordered = in_region && n > 1;
+	if (io->ordered) {
+		io->start = bio->bi_iter.bi_sector;
+		io->end = bio_end_sector(bio);
+		if (!nexus_order_enter(nx, io))
+			return;		/* sent by nexus_order_work() */
+	}
+	nexus_write_send(io);
 }
 
 /*
@@ -564,6 +616,7 @@ int nexus_io_init(struct nexus_dev *nx)
 	atomic_set(&nx->excl_seq, 0);
 	nx->excl_durable = 0;
 	INIT_WORK(&nx->fail_work, nexus_fail_work);
+	INIT_WORK(&nx->order_work, nexus_order_work);
 
 	ret = nexus_region_init(nx);
 	if (ret)
@@ -583,6 +636,7 @@ exit_region:
 void nexus_io_exit(struct nexus_dev *nx)
 {
 	flush_work(&nx->fail_work);
+	flush_work(&nx->order_work);
 	bioset_exit(&nx->bs);
 	nexus_region_exit(nx);
 }

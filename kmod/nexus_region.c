@@ -20,10 +20,42 @@
  * barrier) looks at pending.  At least one of them sees the other, and the
  * writer backs off under nx->rb_lock.
  *
+ * Ordering of overlapping writes.  The guarantee, as the code keeps it:
+ * two writes with data (writes, discards, write-zeroes; not flushes without
+ * data) whose sector ranges overlap are never in flight to the children at
+ * the same time.  A write is "in flight" from the moment
+ * nexus_write_dispatch() enters it in its bucket's @inflight list (after
+ * the region barrier and the write-intent bitmap have let it through, with
+ * its clones already built) until every one of its clones is accounted for
+ * (nexus_write_complete(): each succeeded, or failed and its child has been
+ * faulted, or refused a discard/write-zeroes), whether or not it then waits
+ * on nx->held or a fixup before being acknowledged.  A write that overlaps
+ * one in flight, or one already waiting, sends nothing to any child: it
+ * waits on @waiting, its clones built, and is moved to @inflight by the
+ * completion of the last write it overlapped and sent by order_work.  So
+ * every child receives overlapping writes in one and the same order (the
+ * order in which they entered the bucket; waiters that overlap go in
+ * arrival order), each only after the previous one completed on every
+ * child, and children that applied the same writes hold the same data
+ * once the nexus is quiet, however each child orders its own queue.
+ * (md raid1 gives no such promise.)  Non-overlapping writes never wait for
+ * one another; the cost of the fast path is one uncontended per-bucket
+ * spinlock at dispatch and at completion and a walk of the bucket's short
+ * list.  Nothing sleeps in submit for ordering: waiters are deferred, so
+ * a task cannot wait for a write of its own still on current->bio_list.
+ * A write sent to one child only is not entered (nor ordered against the
+ * others): that child orders its own queue, and every child it left out
+ * is OFFLINE with the region marked dirty, or out of the mirror, so each
+ * gets the region copied from the one that took the write (under the
+ * region barrier, after both writes completed) before it serves it again.
+ *
  * Dirty tracking.  A child that is OFFLINE receives no writes; each write
  * the nexus accepts meanwhile sets the child's bit for its region, and the
  * rebuild that brings the child back copies only those regions.
  */
+#include <linux/slab.h>
+#include <linux/mm.h>
+
 #include "nexus.h"
 
 static unsigned int nexus_bucket(unsigned long region)
@@ -129,6 +161,85 @@ void nexus_copy_exit(struct nexus_dev *nx, unsigned long region)
 	wake_up_all(&nx->rb_wait);
 }
 
+static bool nexus_io_overlap(const struct nexus_io *a,
+			     const struct nexus_io *b)
+{
+	return a->start < b->end && b->start < a->end;
+}
+
+/*
+ * Must @io wait: does it overlap a write in flight, or one that waits
+ * ahead of it (every waiter when @io waits nowhere yet)?
+ */
+static bool nexus_order_blocked(struct nexus_order *o, struct nexus_io *io)
+{
+	struct nexus_io *other;
+
+	list_for_each_entry(other, &o->inflight, order_node)
+		if (nexus_io_overlap(io, other))
+			return true;
+	list_for_each_entry(other, &o->waiting, order_node) {
+		if (other == io)
+			break;
+		if (nexus_io_overlap(io, other))
+			return true;
+	}
+	return false;
+}
+
+/**
+ * nexus_order_enter() - enter a write in its bucket's ordering
+ * @nx: the nexus
+ * @io: a write with data, its region, range and clones (@queued) set
+ *
+ * Context: process (submit_bio, the bitmap worker).
+ * Return: true if @io is in flight and may be sent now; false if it waits
+ * behind an overlapping write, and nexus_order_exit() will hand it on.
+ */
+bool nexus_order_enter(struct nexus_dev *nx, struct nexus_io *io)
+{
+	struct nexus_order *o = &nx->order[nexus_bucket(io->region)];
+	bool blocked;
+
+	spin_lock_irq(&o->lock);
+	blocked = nexus_order_blocked(o, io);
+	list_add_tail(&io->order_node, blocked ? &o->waiting : &o->inflight);
+	spin_unlock_irq(&o->lock);
+	return !blocked;
+}
+
+/**
+ * nexus_order_exit() - a write completed on every child
+ * @nx: the nexus
+ * @io: the write, in flight
+ *
+ * Waiters that no longer overlap anything in flight or ahead of them go
+ * in flight, on @nx->order_ready.
+ *
+ * Context: any (completion).  Return: true if order_work must send some.
+ */
+bool nexus_order_exit(struct nexus_dev *nx, struct nexus_io *io)
+{
+	struct nexus_order *o = &nx->order[nexus_bucket(io->region)];
+	struct nexus_io *w, *tmp;
+	unsigned long flags;
+	bool ready = false;
+
+	spin_lock_irqsave(&o->lock, flags);
+	list_del(&io->order_node);
+	if (unlikely(!list_empty(&o->waiting))) {
+		list_for_each_entry_safe(w, tmp, &o->waiting, order_node) {
+			if (nexus_order_blocked(o, w))
+				continue;
+			list_move_tail(&w->order_node, &o->inflight);
+			llist_add(&w->ready_node, &nx->order_ready);
+			ready = true;
+		}
+	}
+	spin_unlock_irqrestore(&o->lock, flags);
+	return ready;
+}
+
 /* Record that OFFLINE child @c missed a write to @region. */
 void nexus_mark_dirty(struct nexus_child *c, unsigned long region)
 {
@@ -140,16 +251,32 @@ int nexus_region_init(struct nexus_dev *nx)
 {
 	unsigned int i;
 
+	int ret;
+
 	spin_lock_init(&nx->rb_lock);
 	init_waitqueue_head(&nx->rb_wait);
+	nx->order = kvcalloc(NEXUS_BUCKETS, sizeof(*nx->order), GFP_KERNEL);
+	if (!nx->order)
+		return -ENOMEM;
 	for (i = 0; i < NEXUS_BUCKETS; i++) {
 		atomic_set(&nx->pending[i], 0);
 		nx->barrier[i] = 0;
+		spin_lock_init(&nx->order[i].lock);
+		INIT_LIST_HEAD(&nx->order[i].inflight);
+		INIT_LIST_HEAD(&nx->order[i].waiting);
 	}
-	return bioset_init(&nx->split_bs, NEXUS_BUCKETS / 16, 0, 0);
+	init_llist_head(&nx->order_ready);
+	ret = bioset_init(&nx->split_bs, NEXUS_BUCKETS / 16, 0, 0);
+	if (ret) {
+		kvfree(nx->order);
+		nx->order = NULL;
+	}
+	return ret;
 }
 
 void nexus_region_exit(struct nexus_dev *nx)
 {
 	bioset_exit(&nx->split_bs);
+	kvfree(nx->order);
+	nx->order = NULL;
 }
