@@ -65,6 +65,9 @@ writers() {
 		writer "$w" &
 		pids+=($!)
 	done
+	# The crash comes 2 to 6 s after every writer has completed a write
+	# (python takes a while to start under TCG).
+	check wait_for "[ \"\$(ls $RESULTS/log.$PHASE.* 2>/dev/null | wc -l)\" = $WRITERS ]" 120
 	sleep $((2 + RANDOM % 5))
 	for pid in "${pids[@]}"; do
 		if kill -0 "$pid" 2>/dev/null; then
@@ -76,7 +79,7 @@ writers() {
 		fi
 	done
 	check_eq "$alive" "$WRITERS" "writers still running at the crash"
-	n=$(cat "$RESULTS"/log."$PHASE".* 2>/dev/null | wc -l)
+	n=$(cat "$RESULTS"/log."$PHASE".* 2>/dev/null | wc -l) || true
 	log "crash with $n writes done"
 	[ "$n" -ge "$MIN_WRITES" ] || _check_failed "only $n writes completed before the crash (at least $MIN_WRITES expected)"
 	crash_vm
