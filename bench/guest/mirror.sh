@@ -5,7 +5,7 @@
 # brd RAM disks. Prints medians and ratios; never fails on low figures, only
 # when a job or a setup step errors. Run by bench/run (bench/run mirror), or
 # directly: tests/vm/run --keep bench/guest/mirror.sh
-# VM: needs=nexus kernel=std timeout=3600 mem=2048 smp=2
+# VM: needs=nexus kernel=std,std612 timeout=3600 mem=2048 smp=2
 
 # shellcheck source=../lib/bench.sh
 . "$REPO/bench/lib/bench.sh"

@@ -8,7 +8,7 @@
 # so a fast copy can never hide a wrong one. Never fails on low figures,
 # only when a step errors or a copy is wrong. Run by bench/run (bench/run
 # rebuild), or directly: tests/vm/run --keep bench/guest/rebuild.sh
-# VM: needs=nexus kernel=std timeout=5400 mem=4096 smp=2
+# VM: needs=nexus kernel=std,std612 timeout=5400 mem=4096 smp=2
 
 # The whole device is the foreground's working set (the copy walks all of it).
 BENCH_SIZE=${BENCH_SIZE:-1G}
