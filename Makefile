@@ -1,10 +1,13 @@
 # nexus: top-level build.
 #   make            the kernel module and every userspace binary
 #   make check      every test: unit (ASan+UBSan), generated files up to date,
-#                   kernel style on 6.1 and 6.12, VM (Debian's 6.1 and 6.12
-#                   kernels and the debug kernel)
-#   make check-full make check, and every 1xx, 2xx and 5xx VM test on the debug
-#                   kernel too (the long runs, before an issue is resolved)
+#                   kernel style on 6.1 and 6.12, mayastor-vhost on the host
+#                   (tests/vhost/run) and a short seeded fuzz run, VM (Debian's
+#                   6.1 and 6.12 kernels and the debug kernel)
+#   make fuzz       mayastor-vhost's fuzz targets, FUZZ_SECONDS each (default 300)
+#   make check-full make check, every VM test on both std kernels, and every
+#                   1xx, 2xx and 5xx VM test on the debug kernel too (the long
+#                   runs, before an issue is resolved)
 #   make regen      regenerate the netlink files from docs/nexus.yaml
 #                   (tools/ynl-regen; needs Debian's linux-source-6.12)
 #   make demo       the main job end to end in a VM
@@ -24,6 +27,7 @@ MODDIR = $(DESTDIR)/lib/modules/$(KVER)/extra
 UNITDIR ?= /etc/systemd/system
 
 .PHONY: all module agent check check-full check-unit check-regen check-kernel check-vm \
+	check-vhost check-fuzz fuzz \
 	check-vm-612 check-vm-debug regen demo bench install uninstall clean
 
 all: module agent
@@ -41,11 +45,24 @@ check: agent
 # The debug kernel runs the mirror (1xx), fault and rebuild (2xx) and
 # assembly and crash (5xx) suites, not only make check's few.
 check-full: agent
-	DEBUG_TESTS="$$(cd tests/vm/tests && ls [125][0-9][0-9]-*.sh | sed 's/-.*//')" \
+	CHECK_FULL=1 NEXUS_VM_TIMEOUT_FACTOR=$${NEXUS_VM_TIMEOUT_FACTOR:-6} CRASH_POINTS=$${CRASH_POINTS:-300} NLFUZZ_ITERATIONS=$${NLFUZZ_ITERATIONS:-10000} DEBUG_TESTS="$$(cd tests/vm/tests && ls [125][0-9][0-9]-*.sh | sed 's/-.*//')" \
 		tools/check-all
 
 check-unit:
 	$(MAKE) -C tests/unit check
+
+# mayastor-vhost served to the project's own vhost-user-blk client, no VM.
+check-vhost:
+	tests/vhost/run
+
+# The fuzz targets of the request and message parsers (clang's libFuzzer).
+FUZZ_SECONDS ?= 300
+fuzz:
+	tests/fuzz/run --seconds $(FUZZ_SECONDS)
+
+# What make check runs: the seeds and 10 s of mutation per target.
+check-fuzz:
+	tests/fuzz/run --seconds 10
 
 # uapi/linux/nexus.h, kmod/nexus_nl_gen.[ch], agent/lib/nexus_nl_policy.[ch]
 regen:
@@ -81,6 +98,7 @@ install: all
 	[ -n "$(DESTDIR)" ] || depmod -a $(KVER)
 	install -D -m 0755 agent/mayastor-client $(DESTDIR)$(PREFIX)/sbin/mayastor-client
 	install -D -m 0755 agent/mayastor-agent $(DESTDIR)$(PREFIX)/sbin/mayastor-agent
+	install -D -m 0755 agent/mayastor-vhost $(DESTDIR)$(PREFIX)/sbin/mayastor-vhost
 	install -d $(DESTDIR)$(UNITDIR)
 	sed 's|/usr/local/sbin/|$(PREFIX)/sbin/|' deploy/systemd/mayastor-agent.service \
 		>$(DESTDIR)$(UNITDIR)/mayastor-agent.service
@@ -92,7 +110,8 @@ install: all
 uninstall:
 	rm -f $(MODDIR)/nexus.ko $(MODDIR)/nexus.ko.xz $(MODDIR)/nexus.ko.zst
 	[ -n "$(DESTDIR)" ] || depmod -a $(KVER)
-	rm -f $(DESTDIR)$(PREFIX)/sbin/mayastor-client $(DESTDIR)$(PREFIX)/sbin/mayastor-agent
+	rm -f $(DESTDIR)$(PREFIX)/sbin/mayastor-client $(DESTDIR)$(PREFIX)/sbin/mayastor-agent \
+	      $(DESTDIR)$(PREFIX)/sbin/mayastor-vhost
 	rm -f $(DESTDIR)$(UNITDIR)/mayastor-agent.service
 	rm -f $(DESTDIR)/etc/modules-load.d/nexus.conf
 	rm -f $(DESTDIR)$(PREFIX)/include/linux/nexus.h
@@ -101,3 +120,4 @@ clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/kmod clean || true
 	$(MAKE) -C agent clean
 	$(MAKE) -C tests/unit clean
+	$(MAKE) -C tests/fuzz clean

@@ -36,16 +36,25 @@ sector_t nexus_md_offset(sector_t child_sectors)
 	return aligned > reserve ? aligned - reserve : 0;
 }
 
+/*
+ * The kernel's isalnum() follows Latin-1 and takes bytes such as 0xff for
+ * letters: names are ASCII only.
+ */
+static bool nexus_name_alnum(char c)
+{
+	return isascii(c) && isalnum(c);
+}
+
 /* Names are gendisk names too: 1..NEXUS_NAME_MAX of [A-Za-z0-9._-]. */
 bool nexus_name_valid(const char *name)
 {
 	size_t len = strnlen(name, NEXUS_NAME_MAX + 1);
 	size_t i;
 
-	if (len == 0 || len > NEXUS_NAME_MAX || !isalnum(name[0]))
+	if (len == 0 || len > NEXUS_NAME_MAX || !nexus_name_alnum(name[0]))
 		return false;
 	for (i = 0; i < len; i++)
-		if (!isalnum(name[i]) && !strchr("._-", name[i]))
+		if (!nexus_name_alnum(name[i]) && !strchr("._-", name[i]))
 			return false;
 	return true;
 }

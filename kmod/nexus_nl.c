@@ -358,6 +358,18 @@ static int nexus_nl_parse_child_req(struct nlattr **tb, struct nlattr *nest,
 	return 0;
 }
 
+/*
+ * The kernel log names children by path: one with a newline or an escape
+ * sequence in it would forge or garble log lines.
+ */
+static bool nexus_nl_path_printable(const char *path)
+{
+	for (; *path; path++)
+		if ((unsigned char)*path < 0x20 || *path == 0x7f)
+			return false;
+	return true;
+}
+
 static int nexus_nl_parse_child_path(struct nlattr *nest, const char **path,
 				     struct netlink_ext_ack *extack)
 {
@@ -380,6 +392,11 @@ static int nexus_nl_parse_child_path(struct nlattr *nest, const char **path,
 		return -EINVAL;
 	}
 	*path = nla_data(tb[NEXUS_CHILD_A_PATH]);
+	if (!nexus_nl_path_printable(*path)) {
+		NL_SET_BAD_ATTR(extack, tb[NEXUS_CHILD_A_PATH]);
+		NL_SET_ERR_MSG_MOD(extack, "child path has control characters");
+		return -EINVAL;
+	}
 	return 0;
 }
 

@@ -99,13 +99,21 @@ int cli_report(struct cli_ctx *ctx, const char *action, const char *name,
 int cli_run_child_op(struct cli_ctx *ctx, int argc, char **argv,
 		     cli_child_op_fn op, const char *action)
 {
-	struct child_target t;
 	const char *name, *child;
+
+	if (cli_parse_name_child(ctx, argc, argv, NULL, &name, &child))
+		return 1;
+	return cli_child_op(ctx, name, child, op, action);
+}
+
+int cli_child_op(struct cli_ctx *ctx, const char *name, const char *child,
+		 cli_child_op_fn op, const char *action)
+{
+	struct child_target t;
 	char label[600];
 	int err;
 
-	if (cli_parse_name_child(ctx, argc, argv, NULL, &name, &child) ||
-	    cli_find_child(ctx, child, &t) || cli_connect(ctx))
+	if (cli_find_child(ctx, child, &t) || cli_connect(ctx))
 		return 1;
 	err = op(ctx->h, name, t.path);
 	if (err)

@@ -6,6 +6,8 @@
 #include <time.h>
 
 #include "cli.h"
+#include "iscsi_host.h"
+#include "nvmf_host.h"
 #include "replica.h"
 #include "uri.h"
 
@@ -15,8 +17,8 @@
  */
 const struct child_resolvers cli_child_resolvers = {
 	.lvol = replica_resolve_lvol,
-	.nvmf = NULL,
-	.iscsi = NULL,
+	.nvmf = nvmf_host_resolve,
+	.iscsi = iscsi_host_resolve,
 };
 
 /* ---- reporting ------------------------------------------------------ */

@@ -82,11 +82,22 @@ extern const struct child_resolvers cli_child_resolvers;
 	"  aio:///path[?blk_size=512|4096]   file or block device\n" \
 	"  file:///path                      same as aio\n" \
 	"  bdev:///dev/NAME                  block device only\n" \
-	"  nvmf://HOST[:PORT]/NQN            (not supported yet)\n" \
-	"  iscsi://HOST[:PORT]/IQN/LUN       (not supported yet)\n" \
+	"  nvmf://HOST[:PORT]/NQN[?ctrl_loss_tmo=S&reconnect_delay=S&\n" \
+	"         fast_io_fail_tmo=S&keep_alive_tmo=S]\n" \
+	"                                    an NVMe-oF/TCP namespace, connected\n" \
+	"                                    through the kernel (port 4420;\n" \
+	"                                    docs/remote-children.md)\n" \
+	"  iscsi://HOST[:PORT]/IQN/LUN[?replacement_timeout=S&\n" \
+	"         noop_out_interval=S&noop_out_timeout=S]\n" \
+	"                                    an iSCSI LUN, logged in with\n" \
+	"                                    open-iscsi (port 3260)\n" \
 	"  lvol://POOL/REPLICA               a replica of a local pool\n" \
 	"Commands other than create and add find the loop device already\n" \
 	"attached to a file, so the same CHILD text works throughout.\n"
+
+/* child online NAME nvmf://...: reconnect, then online or re-add. */
+int cli_child_online_remote(struct cli_ctx *ctx, const char *name,
+			    const char *child);
 
 /* Parses global flags and runs one command; objects ends with NULL. */
 int cli_run(struct cli_ctx *ctx, const struct cli_object *const *objects,
@@ -186,6 +197,9 @@ typedef int (*cli_child_op_fn)(struct nexus_handle *h, const char *name,
 			       const char *path);
 int cli_run_child_op(struct cli_ctx *ctx, int argc, char **argv,
 		     cli_child_op_fn op, const char *action);
+/* The same once NAME and CHILD are parsed. */
+int cli_child_op(struct cli_ctx *ctx, const char *name, const char *child,
+		 cli_child_op_fn op, const char *action);
 
 /* nexus assemble (cmd_assemble.c). */
 int cli_nexus_assemble_cmd(struct cli_ctx *ctx, int argc, char **argv);
@@ -207,6 +221,20 @@ int cli_nexus_repair_cmd(struct cli_ctx *ctx, int argc, char **argv);
 	"nexus, mode, state, done, total, percent, mismatches, repaired,\n" \
 	"regions, truncated, start, end (see docs/cli.md).\n"
 
+
+/* ---- publications (cmd_publish.c) ------------------------------------ */
+
+struct agent_state;
+
+int cli_nexus_publish_cmd(struct cli_ctx *ctx, int argc, char **argv);
+int cli_nexus_unpublish_cmd(struct cli_ctx *ctx, int argc, char **argv);
+/*
+ * Before destroying nexus name: 0 when it is not published; refused (1)
+ * unless force, which unpublishes it first.
+ */
+int cli_unpublish_for_destroy(struct cli_ctx *ctx, const char *name, bool force);
+/* The state file's entries, for the shares nexus list/show print. */
+void cli_load_shares(struct cli_ctx *ctx, struct agent_state *s);
 
 /* ---- pools and replicas (cmd_pool.c, cmd_replica.c) ----------------- */
 

@@ -19,7 +19,7 @@ static int report_assembled(struct cli_ctx *ctx, const char *name, size_t n)
 	if (err)
 		return cli_report(ctx, "assembled", name, NULL, NULL);
 	if (ctx->format == OUTPUT_JSON) {
-		err = render_nexus_show(ctx->out, OUTPUT_JSON, &info);
+		err = render_nexus_show(ctx->out, OUTPUT_JSON, &info, NULL);
 	} else {
 		fprintf(ctx->out, "assembled nexus %s (/dev/%s) from %zu device%s: %s, generation %llu%s\n",
 			name, name, n, n == 1 ? "" : "s",

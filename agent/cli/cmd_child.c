@@ -12,9 +12,18 @@ static int child_offline_cmd(struct cli_ctx *ctx, int argc, char **argv)
 	return cli_run_child_op(ctx, argc, argv, nexus_child_offline, "offlined");
 }
 
+/* An nvmf:// or iscsi:// child is reconnected first (child_remote.c). */
 static int child_online_cmd(struct cli_ctx *ctx, int argc, char **argv)
 {
-	return cli_run_child_op(ctx, argc, argv, nexus_child_online, "onlined");
+	const char *name, *child;
+	struct child_uri uri;
+
+	if (cli_parse_name_child(ctx, argc, argv, NULL, &name, &child))
+		return 1;
+	if (!child_uri_parse(child, &uri) && (uri.scheme == CHILD_SCHEME_NVMF ||
+					      uri.scheme == CHILD_SCHEME_ISCSI))
+		return cli_child_online_remote(ctx, name, child);
+	return cli_child_op(ctx, name, child, nexus_child_online, "onlined");
 }
 
 static const struct cli_command child_commands[] = {
@@ -28,7 +37,11 @@ static const struct cli_command child_commands[] = {
 	  "only rebuilds what changed.\n\n" CLI_CHILD_HELP },
 	{ "online", child_online_cmd, "NAME CHILD",
 	  "Bring an offline CHILD of nexus NAME back, rebuilding what changed",
-	  CLI_CHILD_HELP },
+	  "An nvmf:// or iscsi:// CHILD is reconnected first (its device may\n"
+	  "come back under another name: the nexus's child is found by the\n"
+	  "member UUID in its label).  An offline child copies only what\n"
+	  "changed; a faulted one is removed and added again, and rebuilt in\n"
+	  "full.\n\n" CLI_CHILD_HELP },
 	{ 0 },
 };
 

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "agent_state.h"
 #include "cli.h"
 #include "size.h"
 
@@ -136,7 +137,7 @@ static int report_created(struct cli_ctx *ctx, const struct create_args *a,
 
 		if (err)
 			return cli_report(ctx, "created", a->name, NULL, NULL);
-		err = render_nexus_show(ctx->out, OUTPUT_JSON, &info);
+		err = render_nexus_show(ctx->out, OUTPUT_JSON, &info, NULL);
 		nexus_info_free(&info);
 		return cli_output_done(ctx, err);
 	}
@@ -232,14 +233,27 @@ static int nexus_destroy_cmd(struct cli_ctx *ctx, int argc, char **argv)
 {
 	bool force = false;
 	const struct cli_option opts[] = { { .name = "force", .flag = &force }, { 0 } };
+	struct nexus_info info;
 	const char *name;
+	bool known;
 	int err;
 
-	if (cli_parse_name(ctx, argc, argv, opts, &name) || cli_connect(ctx))
+	if (cli_parse_name(ctx, argc, argv, opts, &name) ||
+	    cli_unpublish_for_destroy(ctx, name, force) || cli_connect(ctx))
 		return 1;
+	known = nexus_get(ctx->h, name, &info) == 0;
 	err = destroy_waiting_for_probes(ctx, name, force ? NEXUS_F_FORCE : 0);
-	if (err)
+	if (err) {
+		if (known)
+			nexus_info_free(&info);
 		return cli_nexus_error(ctx, err, NULL);
+	}
+	if (known) {
+		/* Its remote children's controllers and sessions, unless used elsewhere. */
+		for (size_t i = 0; i < info.n_children; i++)
+			child_release_remote(info.children[i].path);
+		nexus_info_free(&info);
+	}
 	cli_forget_nexus(ctx, name);
 	return cli_report(ctx, "destroyed", name, NULL, NULL);
 }
@@ -249,6 +263,7 @@ static int nexus_destroy_cmd(struct cli_ctx *ctx, int argc, char **argv)
 static int nexus_list_cmd(struct cli_ctx *ctx, int argc, char **argv)
 {
 	struct nexus_list list;
+	struct agent_state shares;
 	struct cli_args args;
 	int err;
 
@@ -258,12 +273,14 @@ static int nexus_list_cmd(struct cli_ctx *ctx, int argc, char **argv)
 	err = nexus_list(ctx->h, &list);
 	if (err)
 		return cli_nexus_error(ctx, err, NULL);
-	err = render_nexus_list(ctx->out, ctx->format, &list);
+	cli_load_shares(ctx, &shares);
+	err = render_nexus_list(ctx->out, ctx->format, &list, &shares);
+	agent_state_free(&shares);
 	nexus_list_free(&list);
 	return cli_output_done(ctx, err);
 }
 
-typedef int (*nexus_render_fn)(FILE *f, enum output_format fmt,
+typedef int (*nexus_render_fn)(struct cli_ctx *ctx,
 			       const struct nexus_info *nexus);
 
 static int get_and_render(struct cli_ctx *ctx, int argc, char **argv,
@@ -278,19 +295,36 @@ static int get_and_render(struct cli_ctx *ctx, int argc, char **argv,
 	err = nexus_get(ctx->h, name, &info);
 	if (err)
 		return cli_nexus_error(ctx, err, NULL);
-	err = render(ctx->out, ctx->format, &info);
+	err = render(ctx, &info);
 	nexus_info_free(&info);
 	return cli_output_done(ctx, err);
 }
 
+static int render_children(struct cli_ctx *ctx, const struct nexus_info *nexus)
+{
+	return render_nexus_children(ctx->out, ctx->format, nexus);
+}
+
 static int nexus_children_cmd(struct cli_ctx *ctx, int argc, char **argv)
 {
-	return get_and_render(ctx, argc, argv, render_nexus_children);
+	return get_and_render(ctx, argc, argv, render_children);
+}
+
+/* With the nexus's share, from the state file. */
+static int render_show(struct cli_ctx *ctx, const struct nexus_info *nexus)
+{
+	struct agent_state shares;
+	int err;
+
+	cli_load_shares(ctx, &shares);
+	err = render_nexus_show(ctx->out, ctx->format, nexus, &shares);
+	agent_state_free(&shares);
+	return err;
 }
 
 static int nexus_show_cmd(struct cli_ctx *ctx, int argc, char **argv)
 {
-	return get_and_render(ctx, argc, argv, render_nexus_show);
+	return get_and_render(ctx, argc, argv, render_show);
 }
 
 /* ---- add, remove ---------------------------------------------------- */
@@ -378,6 +412,36 @@ static bool names_missing_member(const char *child, struct nexus_uuid *uuid,
 	return nexus_uuid_parse(child, uuid) == 0 && access(child, F_OK) != 0;
 }
 
+/*
+ * The child to remove: as resolved, or, when its device is gone (a remote
+ * child whose controller was given up, a removed disk), the kernel's child
+ * of that very path.
+ */
+static int find_child_or_gone(struct cli_ctx *ctx, const char *name,
+			      const char *child, struct child_target *t)
+{
+	struct nexus_info info;
+	char why[300];
+	bool gone = false;
+
+	if (!child_resolve(child, CHILD_LOOKUP, ctx->resolvers, t, why, sizeof(why)))
+		return cli_connect(ctx);
+	if (strncmp(child, "/dev/", 5) == 0 && access(child, F_OK) != 0) {
+		if (cli_connect(ctx))
+			return 1;
+	}
+	if (ctx->h && nexus_get(ctx->h, name, &info) == 0) {
+		gone = nexus_info_find_child(&info, child) != NULL;
+		nexus_info_free(&info);
+	}
+	if (!gone)
+		return cli_error(ctx, "child %s: %s", child, why);
+	memset(t, 0, sizeof(*t));
+	t->loop.fd = -1;
+	snprintf(t->path, sizeof(t->path), "%s", child);
+	return 0;
+}
+
 static int nexus_remove_cmd(struct cli_ctx *ctx, int argc, char **argv)
 {
 	bool force = false, all;
@@ -392,12 +456,13 @@ static int nexus_remove_cmd(struct cli_ctx *ctx, int argc, char **argv)
 		return 1;
 	if (names_missing_member(child, &uuid, &all))
 		return cli_connect(ctx) ? 1 : forget_missing(ctx, name, all ? NULL : &uuid);
-	if (cli_find_child(ctx, child, &t) || cli_connect(ctx))
+	if (find_child_or_gone(ctx, name, child, &t))
 		return 1;
 	err = nexus_child_remove(ctx->h, name, t.path, force ? NEXUS_F_FORCE : 0);
 	if (err)
 		return cli_nexus_error(ctx, err, cli_child_label(child, t.path, label,
 								 sizeof(label)));
+	child_release_remote(t.path);
 	cli_record_nexus(ctx, name);
 	return cli_report(ctx, "removed", name, child, t.path);
 }
@@ -429,6 +494,34 @@ static int nexus_set_cmd(struct cli_ctx *ctx, int argc, char **argv)
 }
 
 /* ---- the table ------------------------------------------------------ */
+
+#define PUBLISH_HELP \
+	"Starts a mayastor-vhost server (one process per published nexus, so\n" \
+	"a crash or a hostile guest affects this volume only) that serves\n" \
+	"/dev/NAME as a vhost-user-blk device on a unix socket, for QEMU\n" \
+	"(vhost-user-blk-pci), Firecracker or Cloud Hypervisor to connect to.\n" \
+	"The server is started detached (a new session; its stderr is appended\n" \
+	"to $MAYASTOR_RUN_DIR/vhost/NAME.log, default /run/mayastor/vhost), and\n" \
+	"the command returns once its socket exists.  The publication and the\n" \
+	"server's pid are recorded in the state file ($MAYASTOR_STATE_FILE or\n" \
+	"/var/lib/mayastor/agent.json): mayastor-agent, when it runs, restarts\n" \
+	"a server that died (after 0, 1, 2, 4 ... 60 s) and publishes the nexus\n" \
+	"again after a reboot, once the nexus is assembled.  Without the agent\n" \
+	"nothing restarts a server that died.  See docs/vhost-user.md.\n\n" \
+	"Options:\n" \
+	"  --socket PATH   the socket (absolute, at most 107 bytes); default\n" \
+	"                  /run/mayastor/vhost/NAME.sock.  It must not exist; its\n" \
+	"                  directory is created if needed.\n" \
+	"  --queues N      virtqueues offered, 1 to 16 (default 1).  QEMU's\n" \
+	"                  num-queues must not be more than N.\n" \
+	"  --read-only     the guest may only read (VIRTIO_BLK_F_RO).\n\n" \
+	"Output: 'published nexus NAME over vhost-user at SOCKET (pid PID)'; with\n" \
+	"-o json the share object and 'nexus'.\n\n" \
+	"Errors (nothing is changed): an unknown nexus; 'nexus NAME is already\n" \
+	"published (vhost-user at SOCKET)'; 'socket PATH exists'; 'cannot create\n" \
+	"the socket's directory DIR: WHY'; 'mayastor-vhost exited: WHY' (the\n" \
+	"server's own last line).  'nexus destroy' refuses a published nexus\n" \
+	"unless --force, which unpublishes it first.\n"
 
 static const struct cli_command nexus_commands[] = {
 	{ "create", nexus_create_cmd,
@@ -473,19 +566,38 @@ static const struct cli_command nexus_commands[] = {
 	  "Destroy nexus NAME, leaving the data on its children",
 	  "The labels are marked clean: 'nexus assemble' brings it back at once.\n"
 	  "While /dev/NAME is open, destroy waits up to 5 s for it to close (udev\n"
-	  "probes a new device for a moment) and then fails.\n\n"
+	  "probes a new device for a moment) and then fails.  A published nexus\n"
+	  "(nexus publish) is refused: unpublish it first.\n\n"
 	  "Options:\n"
-	  "  --force   destroy even while /dev/NAME is open (its IO fails).\n" },
+	  "  --force   unpublish it first if it is published, and destroy even\n"
+	  "            while /dev/NAME is open (its IO fails).\n" },
 	{ "list", nexus_list_cmd, "[-o json]",
 	  "List every nexus",
-	  "Columns: NAME UUID SIZE STATE CHILDREN DEVICE.  With -o json: an\n"
-	  "array of nexus objects (see docs/cli.md).\n" },
+	  "Columns: NAME UUID SIZE STATE CHILDREN DEVICE GEN BITMAP SHARE.\n"
+	  "SHARE is PROTOCOL:SOCKET for a published nexus (nexus publish), with\n"
+	  "'(down)' after it while no server runs for it, else '-'.  With -o json:\n"
+	  "an array of nexus objects (see docs/cli.md); 'share' is null or\n"
+	  "{protocol, socket, queues, read_only, pid, running}.\n" },
 	{ "children", nexus_children_cmd, "NAME [-o json]",
 	  "List the children of nexus NAME",
 	  "Columns: PATH STATE REASON SIZE READS WRITES ERRORS REBUILD%.  PATH\n"
 	  "is the device the kernel opened (/dev/loopN for a file).\n" },
 	{ "show", nexus_show_cmd, "NAME [-o json]",
-	  "Show every property of nexus NAME and its children", "" },
+	  "Show every property of nexus NAME and its children",
+	  "The 'share' line says how the nexus is published (nexus publish):\n"
+	  "protocol, socket, queues, read-only or read-write, and the pid of\n"
+	  "its server, or 'not running'.\n" },
+	{ "publish", cli_nexus_publish_cmd,
+	  "NAME vhost-user [--socket PATH] [--queues N] [--read-only]",
+	  "Serve nexus NAME to a virtual machine over vhost-user-blk",
+	  PUBLISH_HELP },
+	{ "unpublish", cli_nexus_unpublish_cmd, "NAME",
+	  "Stop serving nexus NAME (nexus publish)",
+	  "Stops the nexus's mayastor-vhost server (SIGTERM; SIGKILL after 5 s),\n"
+	  "removes its socket and forgets the publication, so that neither\n"
+	  "mayastor-agent nor a reboot brings it back.  A virtual machine still\n"
+	  "connected loses the disk.\n\n"
+	  "Errors: 'nexus NAME is not published'.\n" },
 	{ "add", nexus_add_cmd, "NAME CHILD [--norebuild] [--force]",
 	  "Add CHILD to nexus NAME and rebuild it from the healthy children",
 	  "Options:\n"

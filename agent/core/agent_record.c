@@ -11,6 +11,8 @@
 
 #include "agent_record.h"
 #include "loop.h"
+#include "iscsi_host.h"
+#include "nvmf_host.h"
 #include "uri.h"
 
 const char *record_default_file(void)
@@ -53,6 +55,9 @@ int record_child_spec(const char *path, char *out, size_t size)
 			n = snprintf(out, size, "aio://%s?blk_size=%u", file,
 				     block_size);
 	} else if (lvol_spec(path, out, size)) {
+		return 0;
+	} else if (nvmf_host_uri_of(NVMF_SYSFS, path, out, size) == 0 ||
+		   iscsi_host_uri_of(ISCSI_SYSFS, path, out, size) == 0) {
 		return 0;
 	} else {
 		n = snprintf(out, size, "%s", path);
@@ -101,9 +106,6 @@ static int pool_entry(const struct pool_info *info, struct state_pool *out)
 
 /* ---- read-modify-write under the lock ----------------------------------- */
 
-/* Applies a change to s: 1 if s changed, 0 if not, -errno. */
-typedef int (*state_change_fn)(struct agent_state *s, void *arg);
-
 static int lock_state(const char *state_file, char *err, size_t errlen)
 {
 	char lock[PATH_MAX + 8];
@@ -129,8 +131,8 @@ static int lock_state(const char *state_file, char *err, size_t errlen)
 	return fd;
 }
 
-static int update_state(const char *state_file, state_change_fn change,
-			void *arg, char *err, size_t errlen)
+int record_update(const char *state_file, state_change_fn change, void *arg,
+		  char *err, size_t errlen)
 {
 	struct agent_state s;
 	int fd = lock_state(state_file, err, errlen);
@@ -151,7 +153,7 @@ static int update_state(const char *state_file, state_change_fn change,
 	return rc < 0 ? rc : 0;
 }
 
-static struct state_nexus *find_nexus(struct agent_state *s, const char *name)
+struct state_nexus *record_find_nexus(struct agent_state *s, const char *name)
 {
 	for (size_t i = 0; i < s->n_nexuses; i++)
 		if (strcmp(s->nexuses[i].name, name) == 0)
@@ -215,6 +217,38 @@ static void keep_missing_children(const struct state_nexus *old,
 	}
 }
 
+/*
+ * A remote child's namespace is gone once its controller is (the target
+ * died): the kernel still shows the old /dev/nvmeXnY, which names nothing
+ * now.  Such a path keeps the nvmf:// URI of the old record that the new
+ * one lacks, so that the daemon reconnects it at the next boot.
+ */
+static bool vanished_nvme(const char *spec)
+{
+	struct stat st;
+
+	return strncmp(spec, "/dev/nvme", 9) == 0 && stat(spec, &st) != 0;
+}
+
+static void keep_remote_children(const struct state_nexus *old,
+				 struct state_nexus *want)
+{
+	size_t next = 0;
+
+	for (size_t i = 0; i < want->n_children; i++) {
+		if (!vanished_nvme(want->children[i]))
+			continue;
+		while (next < old->n_children &&
+		       (strncmp(old->children[next], "nvmf://", 7) != 0 ||
+			has_child(want, old->children[next])))
+			next++;
+		if (next == old->n_children)
+			return;
+		memcpy(want->children[i], old->children[next++],
+		       sizeof(want->children[0]));
+	}
+}
+
 /* A nexus entry to record, and how many members the kernel misses. */
 struct nexus_put {
 	struct state_nexus *entry;
@@ -226,10 +260,13 @@ static int put_nexus(struct agent_state *s, void *arg)
 {
 	const struct nexus_put *put = arg;
 	struct state_nexus *want = put->entry;
-	struct state_nexus *n = find_nexus(s, want->name);
+	struct state_nexus *n = record_find_nexus(s, want->name);
 
-	if (n && strcmp(n->uuid, want->uuid) == 0)
+	if (n && strcmp(n->uuid, want->uuid) == 0) {
+		keep_remote_children(n, want);
 		keep_missing_children(n, want, put->n_missing);
+		want->share = n->share;	/* the kernel knows nothing of it */
+	}
 	if (n && memcmp(n, want, sizeof(*n)) == 0)
 		return 0;
 	if (!n)
@@ -244,7 +281,7 @@ static int put_nexus(struct agent_state *s, void *arg)
 static int drop_nexus(struct agent_state *s, void *arg)
 {
 	const char *const *name = arg;
-	struct state_nexus *n = find_nexus(s, *name);
+	struct state_nexus *n = record_find_nexus(s, *name);
 
 	if (!n)
 		return 0;
@@ -283,8 +320,8 @@ static int drop_pool(struct agent_state *s, void *arg)
 
 /* ---- the entry points ---------------------------------------------------- */
 
-static int store_nexus(const char *state_file, const struct nexus_info *info,
-		       char *err, size_t errlen)
+int record_nexus_info(const char *state_file, const struct nexus_info *info,
+		      char *err, size_t errlen)
 {
 	struct state_nexus *entry = calloc(1, sizeof(*entry));
 	struct nexus_put put = { .entry = entry };
@@ -298,7 +335,7 @@ static int store_nexus(const char *state_file, const struct nexus_info *info,
 		put.n_missing += info->children[i].state == NEXUS_CHILD_MISSING;
 	rc = record_nexus_entry(info, entry, err, errlen);
 	if (!rc)
-		rc = update_state(state_file, put_nexus, &put, err, errlen);
+		rc = record_update(state_file, put_nexus, &put, err, errlen);
 	free(entry);
 	return rc;
 }
@@ -317,7 +354,7 @@ static int store_pool(const char *state_file, const struct pool_info *info,
 	if (rc)
 		snprintf(err, errlen, "pool %s: a disk name is too long", info->name);
 	else
-		rc = update_state(state_file, put_pool, entry, err, errlen);
+		rc = record_update(state_file, put_pool, entry, err, errlen);
 	free(entry);
 	return rc;
 }
@@ -332,7 +369,7 @@ int record_nexus(struct nexus_handle *h, const char *state_file,
 		snprintf(err, errlen, "nexus %s: %s", name, strerror(-rc));
 		return rc;
 	}
-	rc = store_nexus(state_file, &info, err, errlen);
+	rc = record_nexus_info(state_file, &info, err, errlen);
 	nexus_info_free(&info);
 	return rc;
 }
@@ -340,7 +377,7 @@ int record_nexus(struct nexus_handle *h, const char *state_file,
 int forget_nexus(const char *state_file, const char *name, char *err,
 		 size_t errlen)
 {
-	return update_state(state_file, drop_nexus, &name, err, errlen);
+	return record_update(state_file, drop_nexus, &name, err, errlen);
 }
 
 int record_pool(const char *state_file, const char *name, char *err,
@@ -362,7 +399,7 @@ int record_pool(const char *state_file, const char *name, char *err,
 int forget_pool(const char *state_file, const char *name, char *err,
 		size_t errlen)
 {
-	return update_state(state_file, drop_pool, &name, err, errlen);
+	return record_update(state_file, drop_pool, &name, err, errlen);
 }
 
 int record_all(struct nexus_handle *h, const char *state_file, char *err,
@@ -375,7 +412,7 @@ int record_all(struct nexus_handle *h, const char *state_file, char *err,
 	if (h && (rc = nexus_list(h, &nexuses)) != 0)
 		snprintf(err, errlen, "cannot list nexuses: %s", strerror(-rc));
 	for (size_t i = 0; !rc && i < nexuses.count; i++)
-		rc = store_nexus(state_file, &nexuses.items[i], err, errlen);
+		rc = record_nexus_info(state_file, &nexuses.items[i], err, errlen);
 	nexus_list_free(&nexuses);
 	if (!rc)
 		rc = pool_list_get(NULL, &pools, err, errlen);

@@ -32,6 +32,12 @@ int record_nexus_entry(const struct nexus_info *info, struct state_nexus *out,
 /* Adds or replaces the entry of nexus name (as the kernel has it now). */
 int record_nexus(struct nexus_handle *h, const char *state_file,
 		 const char *name, char *err, size_t errlen);
+/*
+ * The same from a nexus_info the caller has.  The entry's share (share.h)
+ * stays as recorded: the kernel knows nothing of it.
+ */
+int record_nexus_info(const char *state_file, const struct nexus_info *info,
+		      char *err, size_t errlen);
 int forget_nexus(const char *state_file, const char *name, char *err,
 		 size_t errlen);
 
@@ -48,6 +54,19 @@ int forget_pool(const char *state_file, const char *name, char *err,
  */
 int record_all(struct nexus_handle *h, const char *state_file, char *err,
 	       size_t errlen);
+
+/* Applies a change to s: 1 if s changed (save it), 0 if not, -errno. */
+typedef int (*state_change_fn)(struct agent_state *s, void *arg);
+
+/*
+ * Loads state_file under its lock, applies change and saves the result
+ * if it changed.  A change that fails puts its reason in err itself.
+ */
+int record_update(const char *state_file, state_change_fn change, void *arg,
+		  char *err, size_t errlen);
+
+/* The entry of nexus name in s, or NULL. */
+struct state_nexus *record_find_nexus(struct agent_state *s, const char *name);
 
 /* The configuration file: $MAYASTOR_STATE_FILE, else AGENT_STATE_FILE. */
 const char *record_default_file(void);

@@ -135,6 +135,21 @@ static int parse_number(struct parse_ctx *pc, json_object *obj, const char *key,
 	return 0;
 }
 
+/* "share": only while published. */
+static int parse_share(struct parse_ctx *pc, json_object *obj,
+		       struct state_nexus *n)
+{
+	json_object *share;
+	char why[256];
+
+	if (!json_object_object_get_ex(obj, "share", &share) || !share)
+		return 0;
+	if (!share_parse(share, &n->share, why, sizeof(why)))
+		return 0;
+	snprintf(pc->err, pc->errlen, "nexus %s: %s", n->name, why);
+	return -EINVAL;
+}
+
 static int parse_nexus(struct parse_ctx *pc, json_object *obj,
 		       struct state_nexus *n)
 {
@@ -161,7 +176,7 @@ static int parse_nexus(struct parse_ctx *pc, json_object *obj,
 		return -EINVAL;
 	if (!n->n_children)
 		return bad(pc, "nexus %s: no children", n->name);
-	return 0;
+	return parse_share(pc, obj, n);
 }
 
 static int parse_all(struct parse_ctx *pc, json_object *root,
@@ -244,6 +259,8 @@ static json_object *nexus_to_state_json(const struct state_nexus *n)
 	json_object_object_add(o, "region_size", json_object_new_int64(n->region_size));
 	json_object_object_add(o, "children",
 			       paths_to_json(n->children, n->n_children));
+	if (n->share.present)
+		json_object_object_add(o, "share", share_to_state_json(&n->share));
 	return o;
 }
 
@@ -327,8 +344,7 @@ int agent_state_load(const char *path, struct agent_state *out, char *err,
 	return rc;
 }
 
-/* mkdir -p: every missing directory of dir, one component at a time. */
-static int mkdir_parents(const char *dir)
+int agent_state_mkdirs(const char *dir)
 {
 	char path[PATH_MAX];
 
@@ -413,7 +429,7 @@ int agent_state_save(const char *path, const struct agent_state *s, char *err,
 	*(strrchr(dir, '/') ?: dir) = '\0';
 	if (!dir[0])
 		snprintf(dir, sizeof(dir), "%s", path[0] == '/' ? "/" : ".");
-	rc = mkdir_parents(dir);
+	rc = agent_state_mkdirs(dir);
 	if (rc) {
 		snprintf(err, errlen, "cannot create %s: %s", dir, strerror(-rc));
 		return rc;

@@ -12,7 +12,10 @@
  *	  "pools":   [ { "name": "p0", "disks": [ "/var/lib/p0.img" ] } ],
  *	  "nexuses": [ { "name": "nx0", "uuid": "...", "size": 1048576,
  *			 "region_size": 4194304,
- *			 "children": [ "/var/lib/a.img", "lvol://p0/r1" ] } ] }
+ *			 "children": [ "/var/lib/a.img", "lvol://p0/r1" ],
+ *			 "share": { "protocol": "vhost-user", ... } } ] }
+ *
+ * "share" (share.h) is there only while the nexus is published.
  */
 #ifndef AGENT_STATE_H
 #define AGENT_STATE_H
@@ -25,6 +28,7 @@
 #include <libnexus.h>
 
 #include "pool.h"
+#include "share.h"
 
 #define AGENT_STATE_VERSION 1
 #define AGENT_STATE_FILE "/var/lib/mayastor/agent.json"
@@ -42,6 +46,7 @@ struct state_nexus {
 	uint32_t region_size;		/* bytes, 0: the kernel's default */
 	size_t n_children;
 	char children[NEXUS_MAX_CHILDREN][PATH_MAX];
+	struct state_share share;	/* .present while published */
 };
 
 struct agent_state {
@@ -78,5 +83,8 @@ int agent_state_load(const char *path, struct agent_state *out, char *err,
  */
 int agent_state_save(const char *path, const struct agent_state *s, char *err,
 		     size_t errlen);
+
+/* mkdir -p dir (mode 0755); 0 or -errno. */
+int agent_state_mkdirs(const char *dir);
 
 #endif /* AGENT_STATE_H */

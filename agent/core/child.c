@@ -11,6 +11,8 @@
 #include <linux/fs.h>
 
 #include "child.h"
+#include "iscsi_host.h"
+#include "nvmf_host.h"
 
 static int set_path(struct child_target *out, const char *path,
 		    char *err, size_t errlen)
@@ -158,6 +160,17 @@ int child_resolve(const char *text, enum child_mode mode,
 void child_target_release(struct child_target *target)
 {
 	loop_release(&target->loop);
+	if (target->remote_connected && target->path[0])
+		child_release_remote(target->path);
+	target->remote_connected = false;
+}
+
+void child_release_remote(const char *path)
+{
+	if (strncmp(path, "/dev/nvme", 9) == 0)
+		nvmf_host_release_unused(NVMF_SYSFS, path);
+	else if (strncmp(path, "/dev/sd", 7) == 0)
+		iscsi_host_release_unused(ISCSI_SYSFS, path);
 }
 
 /* A loop device stands for its backing file. */

@@ -21,6 +21,9 @@ struct child_target {
 	char path[NEXUS_PATH_MAX + 1];	/* what the kernel gets and shows */
 	struct loop_attachment loop;	/* loop.fd >= 0 when we attached one */
 	bool via_loop;			/* path is a loop device over a file */
+	char nvmf_ctrl[32];		/* nvmf://: the controller (nvmeC) */
+	bool remote_connected;		/* nvmf://, iscsi://: connected (logged
+					 * in) by this resolve */
 };
 
 typedef int (*child_resolve_fn)(const struct child_uri *uri,
@@ -46,8 +49,20 @@ int child_resolve(const char *text, enum child_mode mode,
 		  const struct child_resolvers *hooks,
 		  struct child_target *out, char *err, size_t errlen);
 
-/* Releases the agent's hold of an attached loop device (if any). */
+/*
+ * Lets go of what resolving attached, once the kernel has answered: the
+ * agent's hold of a loop device (autoclear detaches it when the nexus does
+ * not hold it), and an nvmf controller this resolve connected is
+ * disconnected again unless something (the nexus) holds its namespace.
+ */
 void child_target_release(struct child_target *target);
+
+/*
+ * After a remote child (nvmf://, iscsi://) left its nexus (remove,
+ * destroy): disconnects its controller or logs out of its session unless
+ * something still holds it.  Nothing for other paths.
+ */
+void child_release_remote(const char *path);
 
 /*
  * The storage a local child names, however it is spelled: a regular file

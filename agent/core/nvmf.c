@@ -15,6 +15,7 @@
 
 #include "lvm.h"
 #include "nvmf.h"
+#include "sysfs_attr.h"
 
 /* ---- names and paths ------------------------------------------------------- */
 
@@ -117,23 +118,6 @@ static int write_attr(const char *path, const char *value)
 	return rc;
 }
 
-static int read_attr(const char *path, char *buf, size_t size)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	buf[0] = '\0';
-	if (fd < 0)
-		return -errno;
-	n = read(fd, buf, size - 1);
-	close(fd);
-	if (n < 0)
-		return -errno;
-	buf[n] = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
-	return 0;
-}
-
 static bool exists(const char *path)
 {
 	struct stat st;
@@ -178,11 +162,11 @@ static bool port_matches(const char *root, unsigned id, const char *addr,
 
 	snprintf(want, sizeof(want), "%u", port);
 	return nvmf_port_path(path, sizeof(path), root, id, "addr_trtype") == 0 &&
-	       read_attr(path, value, sizeof(value)) == 0 && strcmp(value, "tcp") == 0 &&
+	       sysfs_read_attr(path, value, sizeof(value)) == 0 && strcmp(value, "tcp") == 0 &&
 	       nvmf_port_path(path, sizeof(path), root, id, "addr_traddr") == 0 &&
-	       read_attr(path, value, sizeof(value)) == 0 && strcmp(value, addr) == 0 &&
+	       sysfs_read_attr(path, value, sizeof(value)) == 0 && strcmp(value, addr) == 0 &&
 	       nvmf_port_path(path, sizeof(path), root, id, "addr_trsvcid") == 0 &&
-	       read_attr(path, value, sizeof(value)) == 0 && strcmp(value, want) == 0;
+	       sysfs_read_attr(path, value, sizeof(value)) == 0 && strcmp(value, want) == 0;
 }
 
 /* Calls fn for each port id; stops at the first non-zero return. */
@@ -549,9 +533,9 @@ static void read_port(const char *root, struct nvmf_share *out)
 	if (!s.found)
 		return;
 	nvmf_port_path(path, sizeof(path), root, s.found, "addr_traddr");
-	read_attr(path, out->addr, sizeof(out->addr));
+	sysfs_read_attr(path, out->addr, sizeof(out->addr));
 	nvmf_port_path(path, sizeof(path), root, s.found, "addr_trsvcid");
-	if (read_attr(path, value, sizeof(value)) == 0)
+	if (sysfs_read_attr(path, value, sizeof(value)) == 0)
 		out->port = (uint16_t)strtoul(value, NULL, 10);
 }
 
@@ -565,9 +549,9 @@ int nvmf_share_find(const char *root, const char *nqn, struct nvmf_share *out)
 	snprintf(out->nqn, sizeof(out->nqn), "%s", nqn);
 	read_hosts(path, out);
 	nvmf_subsys_path(path, sizeof(path), root, nqn, "attr_allow_any_host");
-	out->any_host = read_attr(path, value, sizeof(value)) == 0 && value[0] == '1';
+	out->any_host = sysfs_read_attr(path, value, sizeof(value)) == 0 && value[0] == '1';
 	nvmf_subsys_path(path, sizeof(path), root, nqn, "namespaces/1/device_path");
-	read_attr(path, out->device, sizeof(out->device));
+	sysfs_read_attr(path, out->device, sizeof(out->device));
 	read_port(root, out);
 	return 0;
 }

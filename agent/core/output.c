@@ -3,9 +3,11 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "agent_state.h"
 #include "output.h"
 #include "size.h"
 #include "table.h"
+#include "vhost_proc.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -169,6 +171,19 @@ json_object *nexus_to_json(const struct nexus_info *n)
 	return obj;
 }
 
+json_object *nexus_to_json_shared(const struct nexus_info *n,
+				  const struct agent_state *state)
+{
+	json_object *obj = nexus_to_json(n);
+	const struct state_share *sh = NULL;
+
+	for (size_t i = 0; state && i < state->n_nexuses; i++)
+		if (strcmp(state->nexuses[i].name, n->name) == 0)
+			sh = &state->nexuses[i].share;
+	add(obj, "share", share_to_json(sh, sh && proc_alive(sh->pid, sh->pid_start)));
+	return obj;
+}
+
 /* Seconds left at the current rate; -1 when unknown (no rate yet). */
 static int64_t eta_seconds(const struct nexus_rebuild_info *r)
 {
@@ -248,6 +263,47 @@ static void cell_yesno(json_object *value, char *buf, size_t size)
 		 json_object_get_boolean(value) ? "yes" : "no");
 }
 
+static const char *share_member(json_object *share, const char *key)
+{
+	json_object *v = NULL;
+
+	json_object_object_get_ex(share, key, &v);
+	return v ? json_object_get_string(v) : "-";
+}
+
+/* "vhost-user:SOCKET", "(down)" after it while its server does not run. */
+static void cell_share(json_object *value, char *buf, size_t size)
+{
+	json_object *running = NULL;
+
+	if (!value) {
+		snprintf(buf, size, "-");
+		return;
+	}
+	json_object_object_get_ex(value, "running", &running);
+	snprintf(buf, size, "%s:%s%s", share_member(value, "protocol"),
+		 share_member(value, "socket"),
+		 json_object_get_boolean(running) ? "" : "(down)");
+}
+
+/* "vhost-user at SOCKET, queues 2, read-only, pid 42" (or "not running"). */
+static void cell_share_long(json_object *value, char *buf, size_t size)
+{
+	json_object *ro = NULL, *pid = NULL;
+
+	if (!value) {
+		snprintf(buf, size, "-");
+		return;
+	}
+	json_object_object_get_ex(value, "read_only", &ro);
+	json_object_object_get_ex(value, "pid", &pid);
+	snprintf(buf, size, "%s at %s, queues %s, %s, %s%s",
+		 share_member(value, "protocol"), share_member(value, "socket"),
+		 share_member(value, "queues"),
+		 json_object_get_boolean(ro) ? "read-only" : "read-write",
+		 pid ? "pid " : "not running", pid ? json_object_get_string(pid) : "");
+}
+
 static const struct column nexus_columns[] = {
 	{ "NAME", "name", cell_text, false },
 	{ "UUID", "uuid", cell_text, false },
@@ -257,6 +313,7 @@ static const struct column nexus_columns[] = {
 	{ "DEVICE", "device", cell_text, false },
 	{ "GEN", "generation", cell_text, true },
 	{ "BITMAP", "bitmap", cell_yesno, false },
+	{ "SHARE", "share", cell_share, false },
 };
 
 static const struct column child_columns[] = {
@@ -275,12 +332,13 @@ static int nexus_list_text(FILE *f, json_object *array)
 	return table_print(f, "", nexus_columns, ARRAY_SIZE(nexus_columns), array);
 }
 
-int render_nexus_list(FILE *f, enum output_format fmt, const struct nexus_list *list)
+int render_nexus_list(FILE *f, enum output_format fmt, const struct nexus_list *list,
+		      const struct agent_state *state)
 {
 	json_object *array = json_object_new_array();
 
 	for (size_t i = 0; i < list->count; i++)
-		json_object_array_add(array, nexus_to_json(&list->items[i]));
+		json_object_array_add(array, nexus_to_json_shared(&list->items[i], state));
 	return emit(f, fmt, array, nexus_list_text);
 }
 
@@ -338,14 +396,16 @@ static int nexus_show_text(FILE *f, json_object *obj)
 	show_field(f, obj, "clean", cell_yesno);
 	show_field(f, obj, "bitmap", cell_yesno);
 	show_field(f, obj, "dirty_regions", cell_text);
+	show_field(f, obj, "share", cell_share_long);
 	fprintf(f, "children:\n");
 	return table_print(f, "  ", child_columns, ARRAY_SIZE(child_columns),
 			   member(obj, "children"));
 }
 
-int render_nexus_show(FILE *f, enum output_format fmt, const struct nexus_info *nexus)
+int render_nexus_show(FILE *f, enum output_format fmt, const struct nexus_info *nexus,
+		      const struct agent_state *state)
 {
-	return emit(f, fmt, nexus_to_json(nexus), nexus_show_text);
+	return emit(f, fmt, nexus_to_json_shared(nexus, state), nexus_show_text);
 }
 
 static void cell_eta(json_object *value, char *buf, size_t size)

@@ -31,10 +31,21 @@ json_object *scrub_to_json(const struct nexus_scrub_info *scrub);
 /* nexus, then the check fields flattened; state "none" if never checked. */
 json_object *scrub_progress_to_json(const struct nexus_info *nexus);
 
+struct agent_state;
+
+/*
+ * A nexus with its "share": the publication state records for it (share.h;
+ * null when unpublished, or when state is NULL).
+ */
+json_object *nexus_to_json_shared(const struct nexus_info *nexus,
+				  const struct agent_state *state);
+
 /* Renderers: 0, or a negative errno (-EIO on a write error). */
-int render_nexus_list(FILE *f, enum output_format fmt, const struct nexus_list *list);
+int render_nexus_list(FILE *f, enum output_format fmt, const struct nexus_list *list,
+		      const struct agent_state *state);
 int render_nexus_children(FILE *f, enum output_format fmt, const struct nexus_info *nexus);
-int render_nexus_show(FILE *f, enum output_format fmt, const struct nexus_info *nexus);
+int render_nexus_show(FILE *f, enum output_format fmt, const struct nexus_info *nexus,
+		      const struct agent_state *state);
 int render_rebuild_progress(FILE *f, enum output_format fmt, const char *nexus,
 			    const struct nexus_child_info *child);
 /* "NAME: MODE STATE, DONE of TOTAL regions (PCT), N mismatched: R..." */

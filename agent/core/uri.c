@@ -221,6 +221,94 @@ static void drop_leading_slash(char *path)
 		memmove(path, path + 1, strlen(path));
 }
 
+/* The query parameters of nvmf:// and iscsi://: timeouts, in seconds. */
+struct tmo_param {
+	const char *key;
+	long min, max;
+	const char *why;
+};
+
+static const struct tmo_param nvmf_params[] = {
+	{ "ctrl_loss_tmo", 1, 3600, "ctrl_loss_tmo must be 1-3600 seconds" },
+	{ "reconnect_delay", 1, 600, "reconnect_delay must be 1-600 seconds" },
+	{ "fast_io_fail_tmo", 1, 600, "fast_io_fail_tmo must be 1-600 seconds" },
+	{ "keep_alive_tmo", 1, 600, "keep_alive_tmo must be 1-600 seconds" },
+	{ 0 },
+};
+
+static const struct tmo_param iscsi_params[] = {
+	{ "replacement_timeout", 1, 600, "replacement_timeout must be 1-600 seconds" },
+	{ "noop_out_interval", 1, 60, "noop_out_interval must be 1-60 seconds" },
+	{ "noop_out_timeout", 1, 60, "noop_out_timeout must be 1-60 seconds" },
+	{ 0 },
+};
+
+static const struct tmo_param *params_of(enum child_scheme scheme)
+{
+	return scheme == CHILD_SCHEME_NVMF ? nvmf_params :
+	       scheme == CHILD_SCHEME_ISCSI ? iscsi_params : NULL;
+}
+
+/* A decimal number in [min, max], else -1 (ranges start at 0 or more). */
+static long param_number(const char *text, long min, long max)
+{
+	long v = 0;
+
+	if (!*text || strlen(text) > 9 || strspn(text, "0123456789") != strlen(text))
+		return -1;
+	v = strtol(text, NULL, 10);
+	return v >= min && v <= max ? v : -1;
+}
+
+long child_uri_tmo_param(const struct child_uri *uri, const char *key)
+{
+	const struct tmo_param *t = params_of(uri->scheme);
+	const char *v = child_uri_param(uri, key);
+
+	for (; t && v && t->key; t++)
+		if (strcmp(t->key, key) == 0)
+			return param_number(v, t->min, t->max);
+	return -1;
+}
+
+/* Every parameter known and in range; unknown: "known: a, b, c". */
+static const char *check_tmo_params(const struct child_uri *uri,
+				    const char *unknown)
+{
+	const struct tmo_param *t = params_of(uri->scheme);
+
+	for (size_t i = 0; i < uri->n_params; i++) {
+		const struct tmo_param *k = t;
+
+		while (k->key && strcmp(k->key, uri->params[i].key) != 0)
+			k++;
+		if (!k->key)
+			return unknown;
+		if (param_number(uri->params[i].value, k->min, k->max) < 0)
+			return k->why;
+	}
+	return NULL;
+}
+
+static const char *check_nvmf_params(const struct child_uri *uri)
+{
+	const char *why = check_tmo_params(uri, "unknown query parameter (known: "
+					   "ctrl_loss_tmo, reconnect_delay, "
+					   "fast_io_fail_tmo, keep_alive_tmo)");
+	long loss, delay, fail;
+
+	if (why)
+		return why;
+	loss = child_uri_tmo_param(uri, "ctrl_loss_tmo");
+	delay = child_uri_tmo_param(uri, "reconnect_delay");
+	fail = child_uri_tmo_param(uri, "fast_io_fail_tmo");
+	if (loss >= 0 && delay > loss)
+		return "reconnect_delay must not be longer than ctrl_loss_tmo";
+	if (loss >= 0 && fail > loss)
+		return "fast_io_fail_tmo must not be longer than ctrl_loss_tmo";
+	return NULL;
+}
+
 static const char *check_nvmf(struct child_uri *uri)
 {
 	if (!uri->host[0])
@@ -228,9 +316,15 @@ static const char *check_nvmf(struct child_uri *uri)
 	drop_leading_slash(uri->path);
 	if (!uri->path[0])
 		return "missing NQN (nvmf://host:port/nqn)";
+	if (strlen(uri->path) > 223)
+		return "NQN longer than 223 bytes";
+	if (strchr(uri->path, '/') || strchr(uri->path, ','))
+		return "NQN must not contain '/' or ','";
+	if (strchr(uri->host, ','))
+		return "host must not contain ','";
 	if (!uri->port_present)
 		uri->port = NVMF_DEFAULT_PORT;
-	return NULL;
+	return check_nvmf_params(uri);
 }
 
 static const char *check_iscsi(struct child_uri *uri)
@@ -248,9 +342,17 @@ static const char *check_iscsi(struct child_uri *uri)
 	    strlen(slash + 1) > 5)
 		return "LUN must be a number";
 	uri->lun = (uint32_t)strtoul(slash + 1, NULL, 10);
+	if (uri->lun > 16383)
+		return "LUN out of range (0-16383)";
+	if (strchr(uri->path, '/') || strchr(uri->path, ','))
+		return "IQN must not contain '/' or ','";
+	if (strlen(uri->path) > 223)
+		return "IQN longer than 223 bytes";
 	if (!uri->port_present)
 		uri->port = ISCSI_DEFAULT_PORT;
-	return NULL;
+	return check_tmo_params(uri, "unknown query parameter (known: "
+				"replacement_timeout, noop_out_interval, "
+				"noop_out_timeout)");
 }
 
 static const char *check_lvol(struct child_uri *uri)

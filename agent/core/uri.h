@@ -5,8 +5,10 @@
  *   aio:///path?blk_size=512           file or block device
  *   file:///path                       same as aio
  *   bdev:///dev/...                    block device only
- *   nvmf://host[:port]/nqn             NVMe over Fabrics (port 4420)
- *   iscsi://host[:port]/iqn/lun        iSCSI (port 3260)
+ *   nvmf://host[:port]/nqn[?ctrl_loss_tmo=S&reconnect_delay=S&
+ *          fast_io_fail_tmo=S&keep_alive_tmo=S]   NVMe/TCP (port 4420)
+ *   iscsi://host[:port]/iqn/lun[?replacement_timeout=S&noop_out_interval=S&
+ *          noop_out_timeout=S]          iSCSI (port 3260)
  *   lvol://pool/replica                a replica of a local pool
  */
 #ifndef AGENT_URI_H
@@ -54,6 +56,14 @@ const char *child_uri_parse(const char *text, struct child_uri *out);
 
 /* Value of query parameter key, or NULL. */
 const char *child_uri_param(const struct child_uri *uri, const char *key);
+
+/*
+ * A timeout parameter of an nvmf:// (ctrl_loss_tmo, reconnect_delay,
+ * fast_io_fail_tmo, keep_alive_tmo) or iscsi:// URI (replacement_timeout,
+ * noop_out_interval, noop_out_timeout): seconds, checked by the parser; or
+ * -1 when the URI does not set it.
+ */
+long child_uri_tmo_param(const struct child_uri *uri, const char *key);
 
 /* "path", "aio", "file", ... */
 const char *child_scheme_str(enum child_scheme scheme);

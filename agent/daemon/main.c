@@ -17,12 +17,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <libnexus.h>
 
 #include "agent_record.h"
 #include "agent_restore.h"
+#include "iscsi_host.h"
+#include "nvmf_host.h"
+#include "publish.h"
 #include "replica.h"
 
 #define PROG "mayastor-agent"
@@ -32,10 +36,17 @@ struct daemon {
 	bool restore, follow;
 	struct nexus_handle *req;	/* requests */
 	struct nexus_handle *ev;	/* events only */
+	struct supervisor sv;		/* the published nexuses' servers */
+	long long last_pass_ms;		/* of supervise_shares(), monotonic */
 };
+
+/* How often the servers of published nexuses are looked at (ms). */
+#define SUPERVISE_INTERVAL_MS 1000
 
 static const struct child_resolvers daemon_resolvers = {
 	.lvol = replica_resolve_lvol,
+	.nvmf = nvmf_host_resolve,
+	.iscsi = iscsi_host_resolve,
 };
 
 static void logf_(const char *level, const char *fmt, ...)
@@ -68,10 +79,18 @@ static void usage(FILE *f)
 		"The mayastor node daemon.  At start it restores the pools and nexuses\n"
 		"recorded in its state file: pools are imported (image files attached\n"
 		"to loop devices again) and their replicas' NVMe-oF shares re-created;\n"
-		"every recorded nexus that is not running is created again from the\n"
-		"children that can be found.  It then follows nexus.ko's events and\n"
+		"every recorded nexus that is not running is assembled again from the\n"
+		"children that can be found (nvmf:// children connected and iscsi://\n"
+		"children logged in first).  It then follows nexus.ko's events and\n"
 		"records every nexus created, changed or destroyed, until SIGTERM.\n"
 		"SIGHUP records the whole node again.\n"
+		"\n"
+		"Published nexuses (mayastor-client nexus publish): after restoring\n"
+		"the nexuses it starts a mayastor-vhost server for every publication\n"
+		"whose server is not running (after a reboot), and then looks every\n"
+		"second for servers that died, starting them again after 0, 1, 2, 4\n"
+		"... 60 s (the delay resets once a server has run 60 s).  Servers run\n"
+		"detached: stopping the agent leaves them serving.\n"
 		"\n"
 		"Options:\n"
 		"  --state-file FILE  the state file (default $MAYASTOR_STATE_FILE or\n"
@@ -163,6 +182,22 @@ static unsigned int restore(struct daemon *d)
 	return failed;
 }
 
+/*
+ * A nexus destroyed behind the CLI's back (netlink, with force) while
+ * published: its server serves nothing any more.
+ */
+static void unpublish_destroyed(struct daemon *d, const char *name)
+{
+	char err[1024];
+	int rc = unpublish_nexus(d->state_file, name, err, sizeof(err));
+
+	if (rc == 0)
+		logf_("warning: ", "nexus %s was destroyed while published: "
+		      "stopped its mayastor-vhost", name);
+	else if (rc != -ENOENT)
+		logf_("error: ", "unpublishing destroyed nexus %s: %s", name, err);
+}
+
 static void on_event(struct daemon *d, const struct nexus_event *e)
 {
 	char err[1024];
@@ -178,6 +213,7 @@ static void on_event(struct daemon *d, const struct nexus_event *e)
 			logf_("error: ", "recording nexus %s: %s", e->name, err);
 		break;
 	case NEXUS_EVENT_NEXUS_DESTROYED:
+		unpublish_destroyed(d, e->name);
 		if (forget_nexus(d->state_file, e->name, err, sizeof(err)))
 			logf_("error: ", "forgetting nexus %s: %s", e->name, err);
 		break;
@@ -216,6 +252,25 @@ static int signal_fd(void)
 	return signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 }
 
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+/* A supervision pass at most every SUPERVISE_INTERVAL_MS, events or not. */
+static void supervise_due(struct daemon *d)
+{
+	long long now = now_ms();
+
+	if (now - d->last_pass_ms < SUPERVISE_INTERVAL_MS)
+		return;
+	d->last_pass_ms = now;
+	supervise_shares(&d->sv);
+}
+
 /* Until SIGTERM/SIGINT; returns 0. */
 static int follow(struct daemon *d)
 {
@@ -224,6 +279,7 @@ static int follow(struct daemon *d)
 		{ .fd = nexus_event_fd(d->ev), .events = POLLIN },
 	};
 	struct signalfd_siginfo si;
+	int n;
 
 	if (fds[0].fd < 0 || fcntl(fds[1].fd, F_SETFL, O_NONBLOCK)) {
 		logf_("error: ", "cannot set up signals and events: %s", strerror(errno));
@@ -231,8 +287,12 @@ static int follow(struct daemon *d)
 	}
 	logf_("", "following nexus events");
 	for (;;) {
-		if (poll(fds, 2, -1) < 0 && errno != EINTR)
+		n = poll(fds, 2, SUPERVISE_INTERVAL_MS);
+		if (n < 0 && errno != EINTR)
 			break;
+		supervise_due(d);
+		if (n <= 0)
+			continue;
 		if (fds[1].revents)
 			read_events(d);
 		if (fds[0].revents && read(fds[0].fd, &si, sizeof(si)) == sizeof(si)) {
@@ -256,14 +316,18 @@ int main(int argc, char **argv)
 		return rc;
 	if (!d.state_file)
 		d.state_file = record_default_file();
+	d.sv.state_file = d.state_file;
+	d.sv.log.say = restore_say;
 	if (open_handles(&d)) {
 		rc = 1;
 	} else {
 		if (d.restore)
 			failed = restore(&d);
 		record_node(&d);
+		supervise_shares(&d.sv);	/* publications after a reboot */
 		rc = d.follow ? follow(&d) : failed != 0;
 	}
+	supervisor_free(&d.sv);
 	nexus_close(d.ev);
 	nexus_close(d.req);
 	return rc;

@@ -15,11 +15,14 @@ generations of a block only grow.
       "BLOCK GEN" per block and "F" to ACKFILE in one write: a line there
       means acknowledged AND flushed.  Prints its write count.
   crashio.py plan LISTFILE... --epochs N --points N --seed S [--missing P]
+                  [--model marks|independent]
       From each child's `replay-log --list`: N crash points "E L1 L2 ...
       MISSING", a random epoch E and per child a replay limit (entries to
-      replay) from just past its mark epochE to its mark epoch(E+1) (or the
-      log's end), at a FLUSH/FUA entry or anywhere between; MISSING is the
-      child left out of assembly (-1: none; chance P).
+      replay): with the model independent (default) from just past its mark
+      epochE to its mark epoch(E+1) (or the log's end), at a FLUSH/FUA entry
+      or anywhere between; with the model marks through its mark epochE
+      (see limit_in_epoch); MISSING is the child left out of assembly (-1:
+      none; chance P).
   crashio.py verify DEV BLOCKS SEED EPOCHSFILE E ACKFILE...
       Every block acknowledged by epoch E (the ack files' sizes recorded for
       E in EPOCHSFILE) holds that generation or a later one; every block
@@ -90,8 +93,21 @@ def read_list(path):
     return n, marks, flushes
 
 
-def limit_in_epoch(rng, child, epoch):
+def limit_in_epoch(rng, child, epoch, model):
+    """Entries of one child's log to replay for a crash in EPOCH.
+
+    model "marks": through the mark epochE, on every child: what each child
+    had flushed when the marks went in, a state a real power cut can leave
+    (a write on one child that depends on another's flush was issued after
+    that flush completed, so before its own mark only if the flush is
+    before the other child's).  model "independent": anywhere from there to
+    the next mark, per child, at a flush or between: one disk kept more of
+    its cache than another.  The logs have no order across children, so
+    this can also cut a child before a flush that another child's later
+    write depended on: a state no power cut leaves."""
     n, marks, flushes = child
+    if model == 'marks':
+        return marks['epoch%d' % epoch] + 1
     lo = marks['epoch%d' % epoch] + 1
     hi = marks.get('epoch%d' % (epoch + 1), n - 1) + 1
     cuts = [i + 1 for i in flushes if lo <= i + 1 <= hi]
@@ -101,7 +117,7 @@ def limit_in_epoch(rng, child, epoch):
 
 
 def plan(args):
-    lists, opts = [], {'--missing': '0'}
+    lists, opts = [], {'--missing': '0', '--model': 'independent'}
     while args:
         a = args.pop(0)
         if a.startswith('--'):
@@ -114,7 +130,7 @@ def plan(args):
     p_missing = float(opts['--missing'])
     for _ in range(points):
         e = rng.randint(0, epochs)
-        limits = [limit_in_epoch(rng, c, e) for c in children]
+        limits = [limit_in_epoch(rng, c, e, opts['--model']) for c in children]
         missing = rng.randrange(len(children)) if rng.random() < p_missing else -1
         print(e, *limits, missing)
 

@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "agent_state.h"
 #include "cli.h"
 
 static const struct cli_object *const objects[] = {
@@ -19,6 +20,8 @@ static const struct cli_object *const objects[] = {
 };
 
 static int opens;
+/* mayastor-agent's state file for the commands run; NULL: none. */
+static const char *state_file;
 
 /* Counts connection attempts; behaves as if nexus.ko were not loaded. */
 static int stub_open(struct nexus_handle **out)
@@ -41,7 +44,7 @@ static struct run run_cli(const char *line)
 	int argc = 0;
 	struct cli_ctx ctx = {
 		.format = OUTPUT_TABLE, .open = stub_open,
-		.resolvers = &cli_child_resolvers,
+		.resolvers = &cli_child_resolvers, .state_file = state_file,
 	};
 
 	argv[argc++] = "mayastor-client";
@@ -117,6 +120,87 @@ static void create_arguments(void **state)
 		"mayastor-client: nexus create: unknown option '--sz'");
 }
 
+static void publish_arguments(void **state)
+{
+	(void)state;
+	refused("nexus publish",
+		"mayastor-client: nexus publish: missing NAME and PROTOCOL (vhost-user) "
+		"(see 'mayastor-client nexus publish --help')\n");
+	refused("nexus publish nx0",
+		"mayastor-client: nexus publish nx0: missing PROTOCOL (vhost-user)");
+	refused("nexus publish bad/name vhost-user",
+		"mayastor-client: nexus publish: invalid nexus name 'bad/name'");
+	refused("nexus publish nx0 nvmf",
+		"mayastor-client: nexus publish nx0: unknown share protocol 'nvmf' "
+		"(supported: vhost-user)");
+	refused("nexus publish nx0 vhost-user extra",
+		"mayastor-client: nexus publish nx0: unexpected argument 'extra'");
+	refused("nexus publish nx0 vhost-user --queues 0",
+		"mayastor-client: nexus publish nx0: invalid --queues '0': 1 to 16");
+	refused("nexus publish nx0 vhost-user --queues 17",
+		"mayastor-client: nexus publish nx0: invalid --queues '17': 1 to 16");
+	refused("nexus publish nx0 vhost-user --queues two",
+		"mayastor-client: nexus publish nx0: invalid --queues 'two': 1 to 16");
+	refused("nexus publish nx0 vhost-user --socket rel.sock",
+		"mayastor-client: nexus publish nx0: invalid --socket 'rel.sock': must be "
+		"an absolute path");
+	refused("nexus publish nx0 vhost-user --socket /run/"
+		"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+		"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.sock",
+		"mayastor-client: nexus publish nx0: invalid --socket '/run/aaa");
+	refused("nexus publish nx0 vhost-user --socket /run/x/",
+		"mayastor-client: nexus publish nx0: invalid --socket '/run/x/': names a "
+		"directory");
+	refused("nexus publish nx0 vhost-user --socket",
+		"mayastor-client: nexus publish: option --socket needs a value");
+	refused("nexus publish nx0 vhost-user --read-only=yes",
+		"mayastor-client: nexus publish: ");
+	refused("nexus unpublish",
+		"mayastor-client: nexus unpublish: missing NAME");
+	refused("nexus unpublish nx0 nx1",
+		"mayastor-client: nexus unpublish: unexpected argument 'nx1'");
+	/* No state file: there is nowhere to record or find a publication. */
+	refused("nexus publish nx0 vhost-user",
+		"mayastor-client: nexus publish nx0: no state file to record the "
+		"publication in\n");
+	refused("nexus unpublish nx0",
+		"mayastor-client: nexus unpublish nx0: no state file to record the "
+		"publication in\n");
+}
+
+/* What the state file says decides, before the kernel is asked anything. */
+static void published_state_decides(void **state)
+{
+	char dir[] = "/tmp/test_cli.XXXXXX", path[64], err[256];
+	struct agent_state st = { 0 };
+	struct state_nexus *n;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/agent.json", dir);
+	n = agent_state_add_nexus(&st);
+	assert_non_null(n);
+	snprintf(n->name, sizeof(n->name), "nx0");
+	snprintf(n->uuid, sizeof(n->uuid), "6f1c8e0e-5a3b-4d0e-9a8e-0c4b1f2d3e4f");
+	n->n_children = 1;
+	snprintf(n->children[0], sizeof(n->children[0]), "/dev/loop0");
+	n->share = (struct state_share){ .present = true, .protocol = "vhost-user",
+					 .socket = "/run/x/nx0.sock", .queues = 1 };
+	assert_int_equal(agent_state_save(path, &st, err, sizeof(err)), 0);
+	state_file = path;
+	refused("nexus destroy nx0",
+		"mayastor-client: nexus destroy nx0: nexus nx0 is published (vhost-user "
+		"at /run/x/nx0.sock): unpublish it first, or destroy --force\n");
+	refused("nexus unpublish nx1",
+		"mayastor-client: nexus unpublish nx1: nexus nx1 is not published\n");
+	state_file = NULL;
+	agent_state_free(&st);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/agent.json.lock", dir);
+	unlink(path);
+	rmdir(dir);
+}
+
 /* The same file under two spellings is refused before anything is attached. */
 static void same_file_twice(void **state)
 {
@@ -181,11 +265,13 @@ static void child_and_rebuild_commands(void **state)
 	refused("child fault", "mayastor-client: child fault: missing NAME and CHILD");
 	/* Resolving a scheme nobody handles yet fails before connecting. */
 	refused("child offline nx0 nvmf://10.0.0.1:4420/nqn.2019-05.io.openebs:x",
-		"mayastor-client: child offline nx0: child nvmf://10.0.0.1:4420/nqn.2019-05.io.openebs:x: nvmf children are not supported yet\n");
+		"mayastor-client: child offline nx0: child nvmf://10.0.0.1:4420/nqn.2019-05.io.openebs:x: not connected: this host has no controller of nqn.2019-05.io.openebs:x at 10.0.0.1 port 4420\n");
+	refused("child offline nx0 nvmf://10.0.0.1:4420/nqn.x?keep_alive_tmo=0",
+		"mayastor-client: child offline nx0: child 'nvmf://10.0.0.1:4420/nqn.x?keep_alive_tmo=0': keep_alive_tmo must be 1-600 seconds (see 'mayastor-client child offline --help')\n");
 	refused("child online nx0 /nonexistent/disk.img",
 		"mayastor-client: child online nx0: child /nonexistent/disk.img: No such file or directory\n");
-	refused("rebuild progress nx0 iscsi://h/iqn.x/1",
-		"mayastor-client: rebuild progress nx0: child iscsi://h/iqn.x/1: iscsi children are not supported yet\n");
+	refused("rebuild progress nx0 iscsi://10.0.0.1/iqn.x/1",
+		"mayastor-client: rebuild progress nx0: child iscsi://10.0.0.1/iqn.x/1: not logged in: this host has no session to iqn.x at 10.0.0.1 port 3260\n");
 	refused("rebuild start a/b /dev/loop0",
 		"mayastor-client: rebuild start: invalid nexus name 'a/b'");
 	refused("events now", "mayastor-client: events: unexpected argument 'now'");
@@ -298,6 +384,8 @@ int main(void)
 		cmocka_unit_test(child_and_rebuild_commands),
 		cmocka_unit_test(check_and_repair_commands),
 		cmocka_unit_test(dispatch_errors),
+		cmocka_unit_test(publish_arguments),
+		cmocka_unit_test(published_state_decides),
 		cmocka_unit_test(help_never_connects),
 		cmocka_unit_test(valid_input_reaches_the_kernel),
 	};

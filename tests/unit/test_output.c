@@ -7,8 +7,13 @@
 #include <stdio.h>
 #include <cmocka.h>
 
+#include <string.h>
+#include <unistd.h>
+
+#include "agent_state.h"
 #include "fixtures.h"
 #include "output.h"
+#include "vhost_proc.h"
 
 /* Renders into a string the test owns. */
 struct capture {
@@ -31,6 +36,16 @@ static char *close_capture(struct capture *c)
 	return c->text;
 }
 
+/* want is a part of what was rendered. */
+static void check_has(struct capture *c, const char *want)
+{
+	char *got = close_capture(c);
+
+	if (!strstr(got, want))
+		fail_msg("'%s' not in:\n%s", want, got);
+	free(got);
+}
+
 static void check(struct capture *c, const char *want)
 {
 	char *got = close_capture(c);
@@ -51,10 +66,10 @@ static void list_table(void **state)
 	n.generation_present = true;
 	n.bitmap = true;
 	n.bitmap_present = true;
-	assert_int_equal(render_nexus_list(open_capture(&c), OUTPUT_TABLE, &list), 0);
+	assert_int_equal(render_nexus_list(open_capture(&c), OUTPUT_TABLE, &list, NULL), 0);
 	check(&c,
-	      "NAME  UUID                                     SIZE  STATE     CHILDREN  DEVICE    GEN  BITMAP\n"
-	      "nx0   123e4567-e89b-12d3-a456-426614174000  96.0MiB  degraded         2  /dev/nx0    7  yes\n");
+	      "NAME  UUID                                     SIZE  STATE     CHILDREN  DEVICE    GEN  BITMAP  SHARE\n"
+	      "nx0   123e4567-e89b-12d3-a456-426614174000  96.0MiB  degraded         2  /dev/nx0    7  yes     -\n");
 	nexus_info_free(&n);
 }
 
@@ -64,9 +79,9 @@ static void empty_list(void **state)
 	struct capture c;
 
 	(void)state;
-	render_nexus_list(open_capture(&c), OUTPUT_TABLE, &list);
-	check(&c, "NAME  UUID  SIZE  STATE  CHILDREN  DEVICE  GEN  BITMAP\n");
-	render_nexus_list(open_capture(&c), OUTPUT_JSON, &list);
+	render_nexus_list(open_capture(&c), OUTPUT_TABLE, &list, NULL);
+	check(&c, "NAME  UUID  SIZE  STATE  CHILDREN  DEVICE  GEN  BITMAP  SHARE\n");
+	render_nexus_list(open_capture(&c), OUTPUT_JSON, &list, NULL);
 	check(&c, "[\n]\n");
 }
 
@@ -144,7 +159,7 @@ static void show_text(void **state)
 	fixture_nexus(&n);
 	n.rebuild_rate = 25;
 	n.clean_present = true;	/* present and false */
-	render_nexus_show(open_capture(&c), OUTPUT_TABLE, &n);
+	render_nexus_show(open_capture(&c), OUTPUT_TABLE, &n, NULL);
 	check(&c,
 	      "name          nx0\n"
 	      "uuid          123e4567-e89b-12d3-a456-426614174000\n"
@@ -161,10 +176,76 @@ static void show_text(void **state)
 	      "clean         no\n"
 	      "bitmap        -\n"
 	      "dirty_regions -\n"
+	      "share         -\n"
 	      "children:\n"
 	      "  PATH        STATE       REASON      SIZE  READS  WRITES  ERRORS  REBUILD%\n"
 	      "  /dev/loop1  online      -       100.0MiB   1200     345       0         -\n"
 	      "  /dev/loop2  rebuilding  -       100.0MiB   1200      40       0     50.0%\n");
+	nexus_info_free(&n);
+}
+
+/* A state whose nx0 is published; running: as this very process. */
+static void fixture_shared(struct agent_state *st, bool running)
+{
+	struct state_nexus *e;
+
+	memset(st, 0, sizeof(*st));
+	e = agent_state_add_nexus(st);
+	assert_non_null(e);
+	snprintf(e->name, sizeof(e->name), "nx0");
+	e->share.present = true;
+	snprintf(e->share.protocol, sizeof(e->share.protocol), "vhost-user");
+	snprintf(e->share.socket, sizeof(e->share.socket), "/run/x/nx0.sock");
+	e->share.queues = 2;
+	e->share.read_only = true;
+	e->share.pid = running ? getpid() : 999999;
+	if (running)
+		assert_int_equal(proc_start_time(getpid(), &e->share.pid_start), 0);
+}
+
+static void share_in_list_and_show(void **state)
+{
+	struct nexus_info n;
+	struct nexus_list list = { &n, 1 };
+	struct agent_state st;
+	struct capture c;
+	char want[256];
+
+	(void)state;
+	fixture_nexus(&n);
+	fixture_shared(&st, false);
+	render_nexus_list(open_capture(&c), OUTPUT_TABLE, &list, &st);
+	check(&c,
+	      "NAME  UUID                                     SIZE  STATE     CHILDREN  DEVICE    GEN  BITMAP  SHARE\n"
+	      "nx0   123e4567-e89b-12d3-a456-426614174000  96.0MiB  degraded         2  /dev/nx0    -  -       vhost-user:/run/x/nx0.sock(down)\n");
+	render_nexus_list(open_capture(&c), OUTPUT_JSON, &list, &st);
+	check_has(&c, "\"share\": {\n      \"protocol\": \"vhost-user\",\n"
+		  "      \"socket\": \"/run/x/nx0.sock\",\n      \"queues\": 2,\n"
+		  "      \"read_only\": true,\n      \"pid\": null,\n"
+		  "      \"running\": false\n    }");
+	agent_state_free(&st);
+	fixture_shared(&st, true);
+	render_nexus_show(open_capture(&c), OUTPUT_TABLE, &n, &st);
+	snprintf(want, sizeof(want), "share         vhost-user at /run/x/nx0.sock, "
+		 "queues 2, read-only, pid %d\nchildren:\n", (int)getpid());
+	check_has(&c, want);
+	agent_state_free(&st);
+	nexus_info_free(&n);
+}
+
+static void unpublished_share_is_null(void **state)
+{
+	struct nexus_info n;
+	struct agent_state st;
+	struct capture c;
+
+	(void)state;
+	fixture_nexus(&n);
+	fixture_shared(&st, false);
+	st.nexuses[0].share.present = false;
+	render_nexus_show(open_capture(&c), OUTPUT_JSON, &n, &st);
+	check_has(&c, "\"share\": null");
+	agent_state_free(&st);
 	nexus_info_free(&n);
 }
 
@@ -324,6 +405,8 @@ int main(void)
 		cmocka_unit_test(nexus_json_fields),
 		cmocka_unit_test(children_json_matches_table),
 		cmocka_unit_test(show_text),
+		cmocka_unit_test(share_in_list_and_show),
+		cmocka_unit_test(unpublished_share_is_null),
 		cmocka_unit_test(rebuild_progress),
 		cmocka_unit_test(scrub_progress),
 		cmocka_unit_test(scrub_progress_truncated),

@@ -176,6 +176,118 @@ static void entries_from_the_kernel_view(void **state)
 	free(entry);
 }
 
+#define NX_WITH(share) \
+	"{ \"version\": 1, \"nexuses\": [ { \"name\": \"nx0\", \"uuid\": \"" UUID1 \
+	"\", \"children\": [ \"/dev/a\" ], \"share\": " share " } ] }"
+#define GOOD_SHARE \
+	"{ \"protocol\": \"vhost-user\", \"socket\": \"/run/v/nx0.sock\", " \
+	"\"queues\": 4, \"read_only\": true, \"pid\": 77, \"pid_start\": 123456789 }"
+
+static void share_round_trip(void **state)
+{
+	struct agent_state s, again;
+	const struct state_share *sh;
+	char err[256], *text;
+
+	(void)state;
+	assert_int_equal(agent_state_parse(NX_WITH(GOOD_SHARE), &s, err, sizeof(err)), 0);
+	sh = &s.nexuses[0].share;
+	assert_true(sh->present);
+	assert_string_equal(sh->protocol, "vhost-user");
+	assert_string_equal(sh->socket, "/run/v/nx0.sock");
+	assert_int_equal(sh->queues, 4);
+	assert_true(sh->read_only);
+	assert_int_equal(sh->pid, 77);
+	assert_int_equal(sh->pid_start, 123456789);
+	text = agent_state_format(&s);
+	assert_non_null(strstr(text, "\"share\": {"));
+	assert_int_equal(agent_state_parse(text, &again, err, sizeof(err)), 0);
+	assert_memory_equal(&again.nexuses[0].share, sh, sizeof(*sh));
+	free(text);
+	agent_state_free(&again);
+	/* Unpublished: no "share" key at all; null reads as unpublished. */
+	s.nexuses[0].share.present = false;
+	text = agent_state_format(&s);
+	assert_null(strstr(text, "share"));
+	free(text);
+	agent_state_free(&s);
+	assert_int_equal(agent_state_parse(NX_WITH("null"), &s, err, sizeof(err)), 0);
+	assert_false(s.nexuses[0].share.present);
+	agent_state_free(&s);
+}
+
+static void bad_shares_say_why(void **state)
+{
+	(void)state;
+	refused(NX_WITH("[]"), "nexus nx0: share: expected an object");
+	refused(NX_WITH("{ \"protocol\": \"nvmf\", \"socket\": \"/s\", \"queues\": 1, "
+			"\"read_only\": false }"), "nexus nx0: share: missing or unknown \"protocol\"");
+	refused(NX_WITH("{ \"protocol\": \"vhost-user\", \"socket\": \"s.sock\", "
+			"\"queues\": 1, \"read_only\": false }"),
+		"nexus nx0: share: missing or invalid \"socket\"");
+	refused(NX_WITH("{ \"protocol\": \"vhost-user\", \"queues\": 1, "
+			"\"read_only\": false }"), "missing or invalid \"socket\"");
+	refused(NX_WITH("{ \"protocol\": \"vhost-user\", \"socket\": \"/s\", "
+			"\"queues\": 0, \"read_only\": false }"), "\"queues\": expected 1 to 16");
+	refused(NX_WITH("{ \"protocol\": \"vhost-user\", \"socket\": \"/s\", "
+			"\"queues\": 17, \"read_only\": false }"), "\"queues\": expected 1 to 16");
+	refused(NX_WITH("{ \"protocol\": \"vhost-user\", \"socket\": \"/s\", "
+			"\"queues\": 1, \"read_only\": false, \"pid\": \"x\", \"pid_start\": 1 }"),
+		"\"pid\", \"pid_start\": expected numbers");
+	refused(NX_WITH("{ \"protocol\": \"vhost-user\", \"socket\": \"/s\", "
+			"\"queues\": 1, \"read_only\": false, \"pid\": -1, \"pid_start\": 1 }"),
+		"\"pid\", \"pid_start\": expected numbers");
+	refused(NX_WITH("{ \"protocol\": \"vhost-user\", \"socket\": \"/s\", "
+			"\"queues\": 1, \"pid\": 1, \"pid_start\": 1 }"),
+		"\"read_only\": expected true or false");
+}
+
+/* Recording a nexus from the kernel's view keeps its share, same nexus only. */
+static void record_keeps_the_share(void **state)
+{
+	char dir[] = "/var/tmp/nexus-share-test.XXXXXX", path[256], lock[300];
+	struct agent_state s, back;
+	struct nexus_info info;
+	struct state_nexus *n;
+	char err[256];
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/agent.json", dir);
+	snprintf(lock, sizeof(lock), "%s.lock", path);
+	memset(&s, 0, sizeof(s));
+	n = agent_state_add_nexus(&s);
+	assert_non_null(n);
+	strcpy(n->name, "nx0");
+	strcpy(n->uuid, "123e4567-e89b-12d3-a456-426614174000");	/* fixture_nexus's */
+	n->n_children = 1;
+	strcpy(n->children[0], "/dev/old");
+	n->share = (struct state_share){ .present = true, .protocol = "vhost-user",
+					 .socket = "/run/v/nx0.sock", .queues = 2,
+					 .pid = 42, .pid_start = 7 };
+	assert_int_equal(agent_state_save(path, &s, err, sizeof(err)), 0);
+	fixture_nexus(&info);
+	strcpy(info.children[0].path, "/dev/vdb");
+	strcpy(info.children[1].path, "/dev/vdc");
+	assert_int_equal(record_nexus_info(path, &info, err, sizeof(err)), 0);
+	assert_int_equal(agent_state_load(path, &back, err, sizeof(err)), 0);
+	assert_int_equal(back.nexuses[0].n_children, 2);
+	assert_string_equal(back.nexuses[0].children[0], "/dev/vdb");
+	assert_memory_equal(&back.nexuses[0].share, &n->share, sizeof(n->share));
+	agent_state_free(&back);
+	/* Another nexus under the same name: not published. */
+	nexus_uuid_parse(UUID1, &info.uuid);
+	assert_int_equal(record_nexus_info(path, &info, err, sizeof(err)), 0);
+	assert_int_equal(agent_state_load(path, &back, err, sizeof(err)), 0);
+	assert_false(back.nexuses[0].share.present);
+	agent_state_free(&back);
+	nexus_info_free(&info);
+	agent_state_free(&s);
+	unlink(path);
+	unlink(lock);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -185,6 +297,9 @@ int main(void)
 		cmocka_unit_test(missing_file_is_empty_and_save_is_atomic),
 		cmocka_unit_test(corrupt_file_is_an_error),
 		cmocka_unit_test(entries_from_the_kernel_view),
+		cmocka_unit_test(share_round_trip),
+		cmocka_unit_test(bad_shares_say_why),
+		cmocka_unit_test(record_keeps_the_share),
 	};
 
 	return cmocka_run_group_tests_name("state", tests, NULL, NULL);

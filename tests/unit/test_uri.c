@@ -91,6 +91,38 @@ static void nvmf(void **state)
 	refused("nvmf://[fe80::1/nqn", "missing ']'");
 }
 
+static void nvmf_params(void **state)
+{
+	(void)state;
+	ok("nvmf://h/nqn.x?ctrl_loss_tmo=30&reconnect_delay=2&fast_io_fail_tmo=1&keep_alive_tmo=5");
+	assert_int_equal(child_uri_tmo_param(&uri, "ctrl_loss_tmo"), 30);
+	assert_int_equal(child_uri_tmo_param(&uri, "reconnect_delay"), 2);
+	assert_int_equal(child_uri_tmo_param(&uri, "fast_io_fail_tmo"), 1);
+	assert_int_equal(child_uri_tmo_param(&uri, "keep_alive_tmo"), 5);
+	ok("nvmf://h:4421/nqn.x?keep_alive_tmo=600");
+	assert_int_equal(child_uri_tmo_param(&uri, "ctrl_loss_tmo"), -1);
+	assert_int_equal(child_uri_tmo_param(&uri, "keep_alive_tmo"), 600);
+	assert_int_equal(child_uri_tmo_param(&uri, "blk_size"), -1);
+	refused("nvmf://h/nqn.x?blk_size=512", "unknown query parameter");
+	refused("nvmf://h/nqn.x?replacement_timeout=5", "unknown query parameter (known: ctrl_loss_tmo");
+	refused("nvmf://h/nqn.x?ctrl_loss_tmo", "ctrl_loss_tmo must be 1-3600");
+	refused("nvmf://h/nqn.x?ctrl_loss_tmo=0", "ctrl_loss_tmo must be 1-3600");
+	refused("nvmf://h/nqn.x?ctrl_loss_tmo=-1", "ctrl_loss_tmo must be 1-3600");
+	refused("nvmf://h/nqn.x?ctrl_loss_tmo=3601", "ctrl_loss_tmo must be 1-3600");
+	refused("nvmf://h/nqn.x?reconnect_delay=1x", "reconnect_delay must be 1-600");
+	refused("nvmf://h/nqn.x?fast_io_fail_tmo=99999999999", "fast_io_fail_tmo must be 1-600");
+	refused("nvmf://h/nqn.x?fast_io_fail_tmo=0", "fast_io_fail_tmo must be 1-600");
+	refused("nvmf://h/nqn.x?keep_alive_tmo=+5", "keep_alive_tmo must be 1-600");
+	refused("nvmf://h/nqn.x?keep_alive_tmo=5&keep_alive_tmo=6", "given twice");
+	refused("nvmf://h/nqn.x?ctrl_loss_tmo=5&reconnect_delay=10",
+		"reconnect_delay must not be longer than ctrl_loss_tmo");
+	refused("nvmf://h/nqn.x?ctrl_loss_tmo=5&fast_io_fail_tmo=10",
+		"fast_io_fail_tmo must not be longer than ctrl_loss_tmo");
+	refused("nvmf://h/nqn.x/more", "must not contain '/'");
+	refused("nvmf://h/nqn,x", "must not contain '/' or ','");
+	refused("nvmf://h%2Cx/nqn", "host must not contain ','");
+}
+
 static void iscsi(void **state)
 {
 	(void)state;
@@ -105,6 +137,18 @@ static void iscsi(void **state)
 	refused("iscsi://h/iqn.x", "missing target IQN or LUN");
 	refused("iscsi://h/iqn.x/", "LUN must be a number");
 	refused("iscsi://h/iqn.x/a", "LUN must be a number");
+	refused("iscsi://h/iqn.x/16384", "LUN out of range");
+	refused("iscsi://h/iqn.x/y/0", "IQN must not contain '/'");
+	ok("iscsi://h/iqn.x/1?replacement_timeout=7&noop_out_interval=2&noop_out_timeout=3");
+	assert_int_equal(child_uri_tmo_param(&uri, "replacement_timeout"), 7);
+	assert_int_equal(child_uri_tmo_param(&uri, "noop_out_interval"), 2);
+	assert_int_equal(child_uri_tmo_param(&uri, "noop_out_timeout"), 3);
+	/* An nvmf parameter is not an iscsi one. */
+	assert_int_equal(child_uri_tmo_param(&uri, "keep_alive_tmo"), -1);
+	refused("iscsi://h/iqn.x/1?keep_alive_tmo=5", "unknown query parameter (known: replacement_timeout");
+	refused("iscsi://h/iqn.x/1?replacement_timeout=0", "replacement_timeout must be 1-600");
+	refused("iscsi://h/iqn.x/1?noop_out_interval=61", "noop_out_interval must be 1-60");
+	refused("iscsi://h/iqn.x/1?noop_out_timeout=x", "noop_out_timeout must be 1-60");
 }
 
 static void lvol(void **state)
@@ -134,6 +178,7 @@ int main(void)
 		cmocka_unit_test(local_schemes),
 		cmocka_unit_test(local_scheme_errors),
 		cmocka_unit_test(nvmf),
+		cmocka_unit_test(nvmf_params),
 		cmocka_unit_test(iscsi),
 		cmocka_unit_test(lvol),
 		cmocka_unit_test(scheme_names),

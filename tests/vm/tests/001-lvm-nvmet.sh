@@ -1,7 +1,7 @@
 # The storage stack the nexus tests build on works in the VM: LVM-thin on a
 # loop device (needs udevd), and the kernel nvmet target over TCP on
 # 127.0.0.1 configured through configfs, reached with nvme-cli.
-# VM: timeout=240
+# VM: timeout=240 check_kernels=std
 
 # --- LVM thin pool and a thin volume --------------------------------------
 load_mod dm_thin_pool

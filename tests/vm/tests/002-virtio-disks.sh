@@ -1,7 +1,7 @@
 # The harness attaches fresh raw virtio disks as /dev/vdb, /dev/vdc (vda is
 # the harness's scratch disk) and they support O_DIRECT, unlike images on
 # the guest's tmpfs.
-# VM: disks=2 disk_size=64M timeout=120
+# VM: disks=2 disk_size=64M timeout=120 check_kernels=std
 
 check_eq "$DISKS" "/dev/vdb /dev/vdc" "DISKS"
 check_eq "$SCRATCH_DEV" /dev/vda "scratch disk"

@@ -1,7 +1,7 @@
 # Crash support of the harness: phase 1 writes to a virtio disk and crashes
 # the VM (sysrq-b, like a power cut); the harness boots phase 2 on the same
 # disks, which must hold what was written with O_DIRECT before the crash.
-# VM: disks=1 disk_size=64M phases=2 timeout=120
+# VM: disks=1 disk_size=64M phases=2 timeout=120 check_kernels=std
 
 case $PHASE in
 1)

@@ -1,7 +1,7 @@
 # Two VMs as two nodes: node 1 exports its virtio disk with nvmet over TCP on
 # the link between the VMs, node 2 connects to it and writes; node 1 then
 # finds the data on its disk.
-# VM: nodes=2 disks=1 disk_size=64M timeout=240
+# VM: nodes=2 disks=1 disk_size=64M timeout=240 check_kernels=std
 
 nqn=nqn.2024-01.io.nexus:twonode
 case $NODE in

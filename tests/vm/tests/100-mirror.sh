@@ -46,8 +46,8 @@ done
 
 log "list, children, json"
 "$MC" nexus list | tee /var/tmp/list.out
-check_grep '^NAME +UUID +SIZE +STATE +CHILDREN +DEVICE +GEN +BITMAP$' /var/tmp/list.out
-check_grep "^nx0 +[0-9a-f-]{36} +92\.0MiB +online +3 +/dev/nx0 +[0-9]+ +yes\$" /var/tmp/list.out
+check_grep '^NAME +UUID +SIZE +STATE +CHILDREN +DEVICE +GEN +BITMAP +SHARE$' /var/tmp/list.out
+check_grep "^nx0 +[0-9a-f-]{36} +92\.0MiB +online +3 +/dev/nx0 +[0-9]+ +yes +-\$" /var/tmp/list.out
 check_eq "$(wc -l </var/tmp/list.out)" 2 "list lines"
 
 "$MC" nexus children nx0 | tee /var/tmp/children.out

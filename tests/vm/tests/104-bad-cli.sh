@@ -5,7 +5,7 @@
 # names, sizes, UUIDs and URIs, unsupported schemes, kernel refusals (name
 # taken, missing/busy/duplicate/small children, size too large, unknown or
 # open nexus) and unprivileged callers. Every --help exits 0 with usage.
-# VM: needs=nexus timeout=600
+# VM: needs=nexus timeout=600 check_kernels=std
 
 MC=$MAYASTOR_CLIENT
 insmod_nexus

@@ -2,7 +2,7 @@
 # offline/online with a rebuild of only the region written meanwhile,
 # remove, admin fault, events.  The children are compared directly after
 # dropping their page caches (nexus IO bypasses them).
-# VM: needs=nexus timeout=300 smp=2
+# VM: needs=nexus timeout=300 smp=2 check_kernels=std
 insmod_nexus
 MC=$MAYASTOR_CLIENT
 for i in 0 1 2; do mkimg /var/tmp/c$i.img 64M; done

@@ -3,7 +3,7 @@
 # back and verifies (several passes, so reads reach every child) while one
 # child fails reads only (dm-flakey), then while another fails entirely
 # (dm error).  A faulted or out-of-sync child is never read.
-# VM: needs=nexus timeout=400 smp=2
+# VM: needs=nexus timeout=400 smp=2 check_kernels=std
 
 MC=$MAYASTOR_CLIENT
 # cf NEXUS PATH JQ-EXPR: a field of one child (by the path the kernel knows).

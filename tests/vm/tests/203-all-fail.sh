@@ -2,7 +2,7 @@
 # ends with an error within seconds, later direct and buffered reads and
 # writes fail at once, the nexus is FAULTED (and stays so when a faulted
 # child's device works again), destroy works and the module unloads.
-# VM: needs=nexus timeout=400 smp=2
+# VM: needs=nexus timeout=400 smp=2 check_kernels=std
 
 MC=$MAYASTOR_CLIENT
 # cf NEXUS PATH JQ-EXPR: a field of one child (by the path the kernel knows).

@@ -3,7 +3,7 @@
 # regions touched), after which the children are identical.  Then offline
 # and online in the middle of an fio randwrite with verify: no error, the
 # returning child is rebuilt while fio runs, and reads back correctly alone.
-# VM: needs=nexus timeout=500 smp=2
+# VM: needs=nexus timeout=500 smp=2 check_kernels=std
 
 MC=$MAYASTOR_CLIENT
 # cf NEXUS PATH JQ-EXPR: a field of one child (by the path the kernel knows).

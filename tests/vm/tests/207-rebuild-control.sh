@@ -3,8 +3,9 @@
 # child online and identical); the source failing mid-rebuild with another
 # healthy source (the copy goes on from it) and with none (rebuild fails,
 # child FAULTED rebuild-failed, event); remove of a rebuilding child;
-# destroy during a rebuild; rmmod afterwards.
-# VM: needs=nexus timeout=900 smp=2
+# destroy during a rebuild; a paused rebuild whose target faults ends;
+# rmmod afterwards.
+# VM: needs=nexus timeout=900 smp=2 check_kernels=std
 
 MC=$MAYASTOR_CLIENT
 # cf NEXUS PATH JQ-EXPR: a field of one child (by the path the kernel knows).
@@ -57,6 +58,9 @@ check_eq "$(cf nx0 $C3 .rebuild.done)" "$d3" "progress after stop"
 check_eq "$(nstate nx0)" degraded "nexus state"
 check "$MC" rebuild start nx0 $C3
 check_eq "$(cf nx0 $C3 .rebuild.total)" $((SIZE - d3)) "rebuild total after a restart (the rest)"
+# Nothing more to see while it runs: the rest at full speed (a running
+# rebuild takes a new rate at its next region).
+check "$MC" nexus set nx0 --rebuild-rate 0
 check wait_for "[ \"\$(cf nx0 $C3 .state)\" = online ]" 300
 "$MC" rebuild progress nx0 $C3
 check_eq "$(cf nx0 $C3 .rebuild.state)" done "rebuild state"
@@ -67,12 +71,15 @@ check cmp -n "$SIZE" $C1 $C3
 log "source fails mid-rebuild, another source is left"
 check "$MC" nexus remove nx0 $C3
 check dd if=/dev/zero of=$C3 bs=1M count=$((SIZE >> 20)) oflag=direct status=none
+check "$MC" nexus set nx0 --rebuild-rate 1
 check "$MC" nexus add nx0 $C3
 check wait_for "done_gt nx0 $C3 0" 30
 s1=$(cf nx0 $C1 .slot)
 s2=$(cf nx0 $C2 .slot)
 check_eq "$(cf nx0 $C3 .rebuild.source_slot)" "$s1" "rebuild source"
 dm_error_swap c1
+# The source has failed mid-rebuild; the copy goes on from c2 at full speed.
+check "$MC" nexus set nx0 --rebuild-rate 0
 check wait_for "[ \"\$(cf nx0 $C3 .state)\" = online ]" 300
 "$MC" nexus children nx0
 "$MC" rebuild progress nx0 $C3
@@ -87,6 +94,7 @@ check cmp -n "$SIZE" $C2 $C3
 log "remove a rebuilding child"
 check "$MC" nexus remove nx0 $C1
 check "$MC" nexus remove nx0 $C3
+check "$MC" nexus set nx0 --rebuild-rate 1
 check "$MC" nexus add nx0 $C3
 check wait_for "done_gt nx0 $C3 0" 30
 check_eq "$(cf nx0 $C3 .state)" rebuilding "c3 state"
@@ -103,6 +111,23 @@ check wait_for "done_gt nx1 $C5 0" 30
 check_eq "$(cf nx1 $C5 .state)" rebuilding "c5 state"
 check timeout 60 "$MC" nexus destroy nx1
 check_fail test -e /dev/nx1
+
+log "a paused rebuild whose target faults ends (issue 10 item 15)"
+check "$MC" nexus add nx0 $C4 --force
+check wait_for "done_gt nx0 $C4 0" 30
+check "$MC" rebuild pause nx0 $C4
+check wait_for "[ \"\$(cf nx0 $C4 .rebuild.state)\" = paused ]" 20
+dm_error_swap c4
+# Region 0 is copied: a write there goes to the rebuilding target and fails.
+check dd if=/dev/urandom of=/dev/nx0 bs=64k count=16 oflag=direct status=none
+check wait_for "[ \"\$(cf nx0 $C4 .state)\" = faulted ]" 30
+check wait_for "[ \"\$(cf nx0 $C4 .rebuild.state)\" != paused ]" 30
+"$MC" rebuild progress nx0 $C4 || true
+rs=$(cf nx0 $C4 .rebuild.state)
+[ "$rs" != running ] || _check_failed "the rebuild of the faulted target is running"
+check_fail "$MC" rebuild resume nx0 $C4
+check "$MC" nexus remove nx0 $C4
+check_eq "$(nstate nx0)" online "nexus state without the faulted c4"
 
 log "source fails mid-rebuild, no other source"
 check "$MC" nexus add nx0 $C3

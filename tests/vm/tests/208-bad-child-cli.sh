@@ -5,7 +5,7 @@
 # a child added twice or in use by another nexus, a child smaller than the
 # nexus (left free), online of a child that is not offline, offline of one
 # that is, rebuild stop/pause/resume/start in the wrong state.
-# VM: needs=nexus timeout=700 smp=2
+# VM: needs=nexus timeout=700 smp=2 check_kernels=std
 
 MC=$MAYASTOR_CLIENT
 # cf NEXUS PATH JQ-EXPR: a field of one child (by the path the kernel knows).

@@ -7,7 +7,7 @@
 # cmp agrees), taking the first child's copy.  Stop, a rebuild stopping a
 # check, a check refused during a rebuild, the bad inputs (unknown nexus,
 # one ONLINE child, a check while one runs) and destroy during a check.
-# VM: needs=nexus smp=2 timeout=900
+# VM: needs=nexus smp=2 timeout=900 check_kernels=std
 
 MC=$MAYASTOR_CLIENT
 # sc NEXUS JQ-EXPR: a field of the nexus's check state (null if none).

@@ -6,7 +6,7 @@
 # nx1 on two loop devices that discard; C, a loop device whose discard is
 # switched off, is added: nx1 must then not advertise discard, or a discard
 # of nx1 must still leave the children identical.
-# VM: needs=nexus disks=2 disk_size=96M timeout=300
+# VM: needs=nexus disks=2 disk_size=96M smp=2 timeout=300
 
 MC=$MAYASTOR_CLIENT
 # flushes DEV: flush requests DEV has completed (field 16 of its stat).

@@ -5,7 +5,7 @@
 # stops the rebuild, whose in-flight copy then fails and faults C.  C must
 # end FAULTED, not OFFLINE; and `child online C` must not bring it back
 # with only the offline-time regions (refused, or the copies end identical).
-# VM: needs=nexus disks=2 disk_size=96M smp=2 timeout=400
+# VM: needs=nexus disks=2 disk_size=96M smp=2 timeout=400 check_kernels=std
 
 MC=$MAYASTOR_CLIENT
 nshow() { "$MC" -o json nexus show nx0 | jq -r "$1"; }

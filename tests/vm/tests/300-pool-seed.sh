@@ -4,7 +4,7 @@
 # and LVM checked to be back where it started.  Then the same with an
 # aio:// file disk (the CLI attaches the loop device, which goes away with
 # the pool), JSON output, and import after the VG was deactivated.
-# VM: timeout=900
+# VM: timeout=900 check_kernels=std
 
 load_mod dm_thin_pool
 load_mod loop

@@ -7,7 +7,7 @@
 # until the VG is used up.  Under a nexus the failed write faults that
 # child (io-error, event) while the nexus carries on with its mirror, or
 # fails the write when it was the only child: never silent loss.
-# VM: needs=nexus disks=2 disk_size=96M timeout=900
+# VM: needs=nexus disks=2 disk_size=96M timeout=900 check_kernels=std
 
 MC=$MAYASTOR_CLIENT
 mc() { "$MC" "$@"; }

@@ -5,7 +5,7 @@
 # snapshot across 2 lvol children: raw (flushed) and with a mounted ext4
 # being written (frozen): the two children's snapshots are identical and
 # hold a clean file system with what was written before.
-# VM: needs=nexus disks=1 disk_size=512M timeout=900
+# VM: needs=nexus disks=1 disk_size=512M timeout=900 check_kernels=std
 
 MC=$MAYASTOR_CLIENT
 mc() { "$MC" "$@"; }

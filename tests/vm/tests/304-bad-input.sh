@@ -10,7 +10,7 @@
 # sizes, options) are checked in groups: each gives its error and exit
 # status, and the group as a whole changes nothing.  (Each LVM report
 # takes seconds under TCG.)
-# VM: timeout=2400
+# VM: timeout=2400 check_kernels=std
 
 MC=$MAYASTOR_CLIENT
 P=mayastor-client

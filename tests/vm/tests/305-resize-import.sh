@@ -6,7 +6,7 @@
 # offline, its replicas inactive and refused as nexus children, until
 # `pool import` brings it back with its data.  The owning nexus of a
 # replica (--nexus) is an LV tag.
-# VM: needs=nexus disks=1 disk_size=256M timeout=900
+# VM: needs=nexus disks=1 disk_size=256M timeout=900 check_kernels=std
 
 MC=$MAYASTOR_CLIENT
 mc() { "$MC" "$@"; }

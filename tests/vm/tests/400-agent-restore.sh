@@ -8,7 +8,7 @@
 # attached anew) and the LV; the pattern reads back.  Then a missing image
 # (the nexus comes back without it, said so), a corrupt state file, bad usage
 # and no module, each with a clear message and exit status.
-# VM: phases=2 timeout=900 needs=nexus
+# VM: phases=2 timeout=900 needs=nexus check_kernels=std
 
 AGENT=$REPO/agent/mayastor-agent
 MC=$MAYASTOR_CLIENT

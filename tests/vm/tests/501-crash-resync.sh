@@ -1,4 +1,4 @@
-# Crash during random writes, seven times: each phase starts 4 writers of
+# Crash during random writes, five times: each phase starts 4 writers of
 # 64 KiB O_DIRECT blocks over a 32 MiB window of a 2-child nexus, each
 # logging to the host every write that completed, and cuts the power after
 # a random delay; the next boot assembles the nexus from its labels (the
@@ -11,7 +11,7 @@
 # holds a write meant for that very sector (of this phase or an earlier
 # one) or zeros.  Each phase must have completed at least MIN_WRITES
 # writes, and no writer may have failed before the crash.
-# VM: needs=nexus disks=2 disk_size=128M phases=8 timeout=400 smp=2
+# VM: needs=nexus disks=2 disk_size=128M phases=6 timeout=400 smp=2 check_kernels=std
 
 MC=$MAYASTOR_CLIENT
 nshow() { "$MC" -o json nexus show nx0 | jq -r "$1"; }

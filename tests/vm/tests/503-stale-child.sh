@@ -1,7 +1,7 @@
 # A stale child (faulted, then the nexus kept writing) is never the source
 # after a restart, in either device order: it is copied in full from the
 # other child, and the nexus reads back the writes made after the fault.
-# VM: needs=nexus timeout=400 smp=2
+# VM: needs=nexus timeout=400 smp=2 check_kernels=std
 
 MC=$MAYASTOR_CLIENT
 nstate() { "$MC" -o json nexus show nx0 | jq -r .state; }

@@ -3,7 +3,7 @@
 # the bitmap); both slots bad, wrong magic everywhere, or a truncated child
 # refuse assembly with an error naming the child and the reason, and write
 # nothing to any child.
-# VM: needs=nexus timeout=300 smp=2
+# VM: needs=nexus timeout=300 smp=2 check_kernels=std
 
 MC=$MAYASTOR_CLIENT
 insmod_nexus

@@ -2,7 +2,7 @@
 # is the newest and the other missing).  Assembling both is refused without
 # --force, naming both children, and writes nothing; with --force the newer
 # generation wins, the other is copied in full, and they end identical.
-# VM: needs=nexus timeout=300 smp=2
+# VM: needs=nexus timeout=300 smp=2 check_kernels=std
 
 MC=$MAYASTOR_CLIENT
 nstate() { "$MC" -o json nexus show nx0 | jq -r .state; }

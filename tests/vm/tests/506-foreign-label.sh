@@ -2,7 +2,7 @@
 # to one, is refused without --force (the error names the child and the
 # nexus it belongs to, and nothing is written); with --force it is taken.
 # Re-creating the same nexus on its own children is allowed.
-# VM: needs=nexus timeout=300 smp=2
+# VM: needs=nexus timeout=300 smp=2 check_kernels=std
 
 MC=$MAYASTOR_CLIENT
 insmod_nexus

@@ -7,7 +7,7 @@
 # third UUID and its data.  Phase 2 then writes and crashes again, leaving
 # unclean labels: phase 3's `nexus create` of nx0 on them without --force must
 # be refused (its resync would be thrown away); --force still works.
-# VM: needs=nexus disks=2 disk_size=96M phases=3 timeout=300 smp=2
+# VM: needs=nexus disks=2 disk_size=96M phases=3 timeout=300 smp=2 check_kernels=std
 
 MC=$MAYASTOR_CLIENT
 nshow() { "$MC" -o json nexus show nx0 | jq -r "$1"; }

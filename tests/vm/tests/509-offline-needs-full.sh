@@ -4,7 +4,7 @@
 # assembled from A and B.  B must come back through a full resync and end
 # byte-identical to A over the data region, not go ONLINE after copying only
 # the few regions in the bitmap.
-# VM: needs=nexus disks=2 disk_size=96M smp=2 timeout=400
+# VM: needs=nexus disks=2 disk_size=96M smp=2 timeout=400 check_kernels=std
 
 MC=$MAYASTOR_CLIENT
 nshow() { "$MC" -o json nexus show nx0 | jq -r "$1"; }
