@@ -4,7 +4,7 @@
 # Also: CAP_NET_ADMIN without CAP_SYS_ADMIN changes nothing (issue 10 item 8),
 # 32 children with 255-byte paths fit every reply and event (item 14), and a
 # huge child gets bounded regions or a clear refusal (item 9).
-# VM: needs=nexus timeout=600
+# VM: needs=nexus timeout=600 check_kernels=std
 
 insmod_nexus
 probe() { python3 "$REPO/tests/tools/nlprobe.py" "$@"; }

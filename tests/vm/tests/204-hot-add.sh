@@ -4,7 +4,7 @@
 # verify-only passes over both data sets then pass, also with the new child
 # as the only reader; the three children are byte-identical over the data
 # region.
-# VM: needs=nexus timeout=500 smp=2
+# VM: needs=nexus timeout=500 smp=2 check_kernels=std
 
 MC=$MAYASTOR_CLIENT
 # cf NEXUS PATH JQ-EXPR: a field of one child (by the path the kernel knows).

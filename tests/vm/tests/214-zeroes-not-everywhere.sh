@@ -9,7 +9,7 @@
 # (a full copy brings it back), never left ONLINE with different data.
 # Secure erase follows the same stacking rule (nexus_stack_limits), but
 # no device in these VMs offers it, so it is checked only as refused.
-# VM: needs=nexus smp=2 timeout=600
+# VM: needs=nexus smp=2 timeout=600 check_kernels=std
 
 MC=$MAYASTOR_CLIENT
 cf() { "$MC" -o json nexus children "$1" | jq -r --arg p "$2" ".[] | select(.path == \$p) | $3"; }

@@ -7,7 +7,7 @@
 # share lives in configfs (no process keeps it), the LV tags only say how
 # to make it again: after configfs was emptied as by a reboot, `pool
 # import` shares again.  Unshare takes everything apart.
-# VM: disks=1 disk_size=256M timeout=900
+# VM: disks=1 disk_size=256M timeout=900 check_kernels=std
 
 MC=$MAYASTOR_CLIENT
 mc() { "$MC" "$@"; }

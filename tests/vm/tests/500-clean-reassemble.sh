@@ -2,7 +2,7 @@
 # `nexus assemble --scan` after the reboot (labels read from userspace,
 # written by the kernel) and comes back ONLINE at once, clean, with no
 # resync, holding what was written; the generation moved on.
-# VM: needs=nexus disks=2 disk_size=96M phases=2 timeout=300 smp=2
+# VM: needs=nexus disks=2 disk_size=96M phases=2 timeout=300 smp=2 check_kernels=std
 
 MC=$MAYASTOR_CLIENT
 nshow() { "$MC" -o json nexus show nx0 | jq -r "$1"; }

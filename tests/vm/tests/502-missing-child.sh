@@ -5,7 +5,7 @@
 # copied.  A member that never returns is shown as missing, can be
 # forgotten (the nexus is ONLINE again, its bits clear), and its device is
 # refused at assembly after that, or left out by --scan.
-# VM: needs=nexus disks=2 disk_size=96M phases=3 timeout=300 smp=2
+# VM: needs=nexus disks=2 disk_size=96M phases=3 timeout=300 smp=2 check_kernels=std
 
 MC=$MAYASTOR_CLIENT
 nshow() { "$MC" -o json nexus show nx0 | jq -r "$1"; }
