@@ -7,6 +7,7 @@
  *
  *	read every label; all valid, one nexus UUID, the name asked for
  *	G := highest generation, T := member table of the first label at G
+ *	    that calls its own child active (else of the first label at G)
  *	split brain (a and b both active in their own tables, each calling
  *	    the other not active): refuse unless forced
  *	sources := labels at G that T calls active (and that trust the
@@ -174,14 +175,30 @@ static int nexus_asm_split_brain(struct nexus_dev *nx, struct nexus_asm *a,
 	return 0;
 }
 
+/*
+ * Is label @a a better T than @b?  The higher generation wins.  Labels of
+ * one generation carry the same member table, but only one that its own
+ * member calls active can be T: the sources are the labels at G that do
+ * not distrust T's child, so a T written to a child still catching up
+ * would leave none, whatever order the devices were given in.
+ */
+static bool nexus_asm_better_newest(const struct nexus_disk_label *a,
+				    const struct nexus_disk_label *b)
+{
+	u64 ga = le64_to_cpu(a->generation), gb = le64_to_cpu(b->generation);
+
+	if (ga != gb)
+		return ga > gb;
+	return nexus_asm_self_active(a) && !nexus_asm_self_active(b);
+}
+
 static void nexus_asm_pick_newest(struct nexus_asm *a)
 {
 	unsigned int i;
 
 	a->newest = 0;
 	for (i = 1; i < a->n; i++)
-		if (le64_to_cpu(a->labels[i].generation) >
-		    le64_to_cpu(a->labels[a->newest].generation))
+		if (nexus_asm_better_newest(&a->labels[i], &a->labels[a->newest]))
 			a->newest = i;
 	a->unclean = !(le32_to_cpu(a->labels[a->newest].flags) & NEXUS_LABEL_CLEAN);
 }

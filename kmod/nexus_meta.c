@@ -6,8 +6,9 @@
  * A label is written with PREFLUSH|FUA to every writable child on every
  * membership or member state change (nexus_meta_update(), called by the
  * child state machine), at create/assembly, and with the clean flag at
- * destroy.  Label generation g goes to slot g % 2, so a torn write leaves
- * the previous generation readable in the other slot.
+ * destroy: one child after the other, those it calls active first.  Label
+ * generation g goes to slot g % 2, so a torn write leaves the previous
+ * generation readable in the other slot.
  *
  * nx->meta_mutex serializes label writes and protects nx->members and
  * nx->generation.  A label write that fails faults its child, whose state
@@ -321,27 +322,46 @@ static int nexus_label_write(struct nexus_dev *nx, struct nexus_child *c,
 	return ret;
 }
 
-/* One pass over the writable children; true if every write went well. */
+/* Does the table being written call slot @s in sync?  Context: meta_mutex. */
+static bool nexus_meta_calls_active(struct nexus_dev *nx, unsigned int s)
+{
+	return nx->members[s].state == NEXUS_MEMBER_ACTIVE;
+}
+
+/*
+ * One pass over the writable children; true if every write went well.
+ *
+ * The children the new table calls active get it first, the others (still
+ * catching up) only after: each write is synchronous with PREFLUSH|FUA, so
+ * a crash part-way never leaves the newest generation on a child that is
+ * behind while every source is still one older.  Assembly takes its
+ * sources from the newest generation only, and would find none.
+ */
 static bool nexus_meta_write_pass(struct nexus_dev *nx, bool clean)
 {
 	bool ok = true;
 	unsigned int s;
+	int pass;
 
-	for (s = 0; s < NEXUS_MAX_CHILDREN; s++) {
-		struct nexus_child *c;
+	for (pass = 0; pass < 2; pass++) {
+		for (s = 0; s < NEXUS_MAX_CHILDREN; s++) {
+			struct nexus_child *c;
 
-		rcu_read_lock();
-		c = READ_ONCE(nx->children[s]);
-		if (c && nexus_child_writable(c))
-			nexus_child_get(c);
-		else
-			c = NULL;
-		rcu_read_unlock();
-		if (!c)
-			continue;
-		if (nexus_label_write(nx, c, clean))
-			ok = false;
-		nexus_child_put(c);
+			if (nexus_meta_calls_active(nx, s) != (pass == 0))
+				continue;
+			rcu_read_lock();
+			c = READ_ONCE(nx->children[s]);
+			if (c && nexus_child_writable(c))
+				nexus_child_get(c);
+			else
+				c = NULL;
+			rcu_read_unlock();
+			if (!c)
+				continue;
+			if (nexus_label_write(nx, c, clean))
+				ok = false;
+			nexus_child_put(c);
+		}
 	}
 	return ok;
 }
