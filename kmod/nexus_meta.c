@@ -339,15 +339,15 @@ static bool nexus_meta_calls_active(struct nexus_dev *nx, unsigned int s)
  */
 static bool nexus_meta_write_pass(struct nexus_dev *nx, bool clean)
 {
-	bool ok = true;
+	bool ok = true, active = true;
 	unsigned int s;
 	int pass;
 
-	for (pass = 0; pass < 2; pass++) {
+	for (pass = 0; pass < 2; pass++, active = false) {
 		for (s = 0; s < NEXUS_MAX_CHILDREN; s++) {
 			struct nexus_child *c;
 
-			if (nexus_meta_calls_active(nx, s) != (pass == 0))
+			if (nexus_meta_calls_active(nx, s) != active)
 				continue;
 			rcu_read_lock();
 			c = READ_ONCE(nx->children[s]);
