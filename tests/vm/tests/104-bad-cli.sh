@@ -122,10 +122,13 @@ bad "unknown query parameter" nexus create nx1 "aio://$S/c3.img?foo=1"
 bad "child 'nvmf://'.*host" nexus create nx1 "nvmf://"
 bad "port out of range" nexus create nx1 "nvmf://h:99999/nqn.x"
 bad "missing target IQN or LUN" nexus create nx1 "iscsi://h/iqn.x"
-bad "nvmf children are not supported yet" nexus create nx1 "nvmf://127.0.0.1/nqn.2024-01.io.nexus:x"
-bad "iscsi children are not supported yet" nexus create nx1 "iscsi://127.0.0.1:3260/iqn.2024-01.io.nexus:x/0"
+# Remote children whose target is not there (600 and 601 test the rest).
+bad "child nvmf://127.0.0.1/nqn.2024-01.io.nexus:x: nothing listens on 127.0.0.1 port 4420 (connection refused)" \
+	nexus create nx1 "nvmf://127.0.0.1/nqn.2024-01.io.nexus:x"
+bad "child iscsi://127.0.0.1:3260/iqn.2024-01.io.nexus:x/0: nothing listens on 127.0.0.1 port 3260 (connection refused)" \
+	nexus create nx1 "iscsi://127.0.0.1:3260/iqn.2024-01.io.nexus:x/0"
 bad "lvol" nexus create nx1 "lvol://pool/replica"
-bad "nvmf children are not supported yet" nexus create nx1 $S/c3.img "nvmf://127.0.0.1/nqn.2024-01.io.nexus:x"
+bad "child nvmf://127.0.0.1/nqn.2024-01.io.nexus:x: nothing listens" nexus create nx1 $S/c3.img "nvmf://127.0.0.1/nqn.2024-01.io.nexus:x"
 
 log "children the kernel or the system refuses"
 bad "nexus create nx1: child /var/tmp/nonexistent.img: .*(No such file|does not exist)" nexus create nx1 /var/tmp/nonexistent.img
