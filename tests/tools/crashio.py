@@ -14,15 +14,15 @@ generations of a block only grow.
       dsync, O_DSYNC: each write is durable when it returns), then appends
       "BLOCK GEN" per block and "F" to ACKFILE in one write: a line there
       means acknowledged AND flushed.  Prints its write count.
-  crashio.py plan LISTFILE... --epochs N --points N --seed S [--missing P]
-                  [--model marks|independent]
-      From each child's `replay-log --list`: N crash points "E L1 L2 ...
-      MISSING", a random epoch E and per child a replay limit (entries to
-      replay): with the model independent (default) from just past its mark
-      epochE to its mark epoch(E+1) (or the log's end), at a FLUSH/FUA entry
-      or anywhere between; with the model marks through its mark epochE
-      (see limit_in_epoch); MISSING is the child left out of assembly (-1:
-      none; chance P).
+  crashio.py plan LISTFILE --children N --epochs N --points N --seed S
+                  [--missing P] [--model between|marks]
+      From the children's one log (`replay-log --list`): N crash points
+      "E LIMIT MISSING", a random epoch E and a replay limit (entries to
+      replay): with the model between (default) from just past the mark
+      epochE to the mark epoch(E+1) (or the log's end), at a FLUSH/FUA
+      entry or anywhere between; with the model marks through the mark
+      epochE (see limit_in_epoch); MISSING is the child left out of
+      assembly (-1: none; chance P).
   crashio.py verify DEV BLOCKS SEED EPOCHSFILE E ACKFILE...
       Every block acknowledged by epoch E (the ack files' sizes recorded for
       E in EPOCHSFILE) holds that generation or a later one; every block
@@ -93,19 +93,16 @@ def read_list(path):
     return n, marks, flushes
 
 
-def limit_in_epoch(rng, child, epoch, model):
-    """Entries of one child's log to replay for a crash in EPOCH.
+def limit_in_epoch(rng, log, epoch, model):
+    """Entries of the log to replay for a crash in EPOCH.
 
-    model "marks": through the mark epochE, on every child: what each child
-    had flushed when the marks went in, a state a real power cut can leave
-    (a write on one child that depends on another's flush was issued after
-    that flush completed, so before its own mark only if the flush is
-    before the other child's).  model "independent": anywhere from there to
-    the next mark, per child, at a flush or between: one disk kept more of
-    its cache than another.  The logs have no order across children, so
-    this can also cut a child before a flush that another child's later
-    write depended on: a state no power cut leaves."""
-    n, marks, flushes = child
+    The log holds every child's writes in the one order they became
+    durable, so each of its prefixes is a state a power cut can leave.
+    model "marks": through the mark epochE: what was flushed when the mark
+    went in.  model "between": anywhere from there to the next mark, at a
+    flush or between: part of the writes that a flush made durable (of one
+    child or several) are there, the rest lost with the caches."""
+    n, marks, flushes = log
     if model == 'marks':
         return marks['epoch%d' % epoch] + 1
     lo = marks['epoch%d' % epoch] + 1
@@ -117,22 +114,25 @@ def limit_in_epoch(rng, child, epoch, model):
 
 
 def plan(args):
-    lists, opts = [], {'--missing': '0', '--model': 'independent'}
+    lists, opts = [], {'--missing': '0', '--model': 'between'}
     while args:
         a = args.pop(0)
         if a.startswith('--'):
             opts[a] = args.pop(0)
         else:
             lists.append(a)
-    children = [read_list(p) for p in lists]
+    if len(lists) != 1 or opts['--model'] not in ('between', 'marks'):
+        sys.exit('plan: one LISTFILE and --model between|marks')
+    log = read_list(lists[0])
+    nchild = int(opts['--children'])
     epochs, points = int(opts['--epochs']), int(opts['--points'])
     rng = random.Random(int(opts['--seed']))
     p_missing = float(opts['--missing'])
     for _ in range(points):
         e = rng.randint(0, epochs)
-        limits = [limit_in_epoch(rng, c, e, opts['--model']) for c in children]
-        missing = rng.randrange(len(children)) if rng.random() < p_missing else -1
-        print(e, *limits, missing)
+        limit = limit_in_epoch(rng, log, e, opts['--model'])
+        missing = rng.randrange(nchild) if rng.random() < p_missing else -1
+        print(e, limit, missing)
 
 
 def acked_by(epochsfile, epoch, ackfiles):

@@ -1,15 +1,18 @@
-# Crash points with volatile disk caches: every child of the nexus is a
-# dm-log-writes device, which logs each child's writes in the order they
-# became durable (writes at the next flush, FUA writes when they complete).
-# Writers (O_DIRECT, fdatasync or O_DSYNC, self-identifying 4 KiB blocks)
-# keep a log of what was acknowledged and flushed; after each epoch's
-# flushes a mark goes into every child's log.  Then, for each crash point,
-# every child is replayed to its mark epochE (CRASH_MODEL=marks, the
-# default) or independently to its own point between its marks epochE and
-# epoch(E+1) (CRASH_MODEL=independent: one disk kept more of its cache
-# than the other; see tests/vm/README.md for what that model cannot tell),
-# the nexus is assembled from the replayed images, resynced, and must hold
-# every write flushed by epoch E, valid blocks only, identical children.
+# Crash points with volatile disk caches: the children of the nexus are
+# slices (dm-linear) of one dm-log-writes device, which logs the writes of
+# all of them in the one order they became durable (writes at the next
+# flush, FUA writes when they complete), so that any prefix of the log is
+# a state a power cut can leave, across children too.  Writers (O_DIRECT,
+# fdatasync or O_DSYNC, self-identifying 4 KiB blocks) keep a log of what
+# was acknowledged and flushed; after each epoch's flushes a mark goes into
+# the log.  Then, for each crash point, the log is replayed to a point
+# between its marks epochE and epoch(E+1), at a flush or anywhere
+# (CRASH_MODEL=between, the default: within a batch of writes that a flush
+# made durable, some children kept more of their cache than others), or to
+# the mark epochE itself (CRASH_MODEL=marks); the children are cut out of
+# the replayed image, the nexus is assembled from them, resynced, and must
+# hold every write flushed by epoch E, valid blocks only, identical
+# children.
 # Workloads: a healthy 2-way nexus (also assembled with a child missing),
 # a third child added and rebuilt and then the first removed while writing,
 # a child offline/online and a child failing (dm-error below its log) while
@@ -30,12 +33,10 @@ POINTS=${CRASH_POINTS:-10}
 N_HEALTHY=$((POINTS * 2 / 5 > 0 ? POINTS * 2 / 5 : 1))
 N_REBUILD=$((POINTS * 3 / 10 > 0 ? POINTS * 3 / 10 : 1))
 N_OFFLINE=$((POINTS - N_HEALTHY - N_REBUILD > 0 ? POINTS - N_HEALTHY - N_REBUILD : 1))
-# CRASH_MODEL: marks (default) or independent; see tests/tools/crashio.py
-# limit_in_epoch.  The independent model also makes states no power cut
-# leaves (a child cut before a flush another child's later write depended
-# on), so what it finds needs a look before it is called a bug.
-MODEL=${CRASH_MODEL:-marks}
-case $MODEL in marks | independent) ;; *) fail "CRASH_MODEL must be marks or independent" ;; esac
+# CRASH_MODEL: between (default) or marks; see tests/tools/crashio.py
+# limit_in_epoch.
+MODEL=${CRASH_MODEL:-between}
+case $MODEL in marks | between) ;; *) fail "CRASH_MODEL must be between or marks" ;; esac
 SEED=${CRASH_SEED:-$((RANDOM * 32768 + RANDOM))}
 EPOCH_SECS=${CRASH_EPOCH_SECS:-1}
 W=/var/tmp/cw			# working files (tmpfs)
@@ -61,31 +62,32 @@ all_online() {
 		jq --arg skip "$skip" '[.[] | select(.state != "online" and .state != $skip)] | length')" = 0 ]
 }
 
-# children N: N fresh children i=0..N-1: data d$i.img under dm-linear dl$i
-# (to fail it later) under log-writes lw$i, logging to l$i.img.
+# children N: N fresh children i=0..N-1: the dm-linear slices lw$i of one
+# log-writes device lwlog over data.img, logging to log.img.  (lw$i is
+# also what a test fails, with dm_error_swap: its writes then never reach
+# the log, as a dead disk keeps none.)
 children() {
-	local i
+	local i sectors=$((CHILD_MB * 2048))
 	rm -rf "$W"
 	mkdir -p "$W"
+	mkimg "$W/data.img" $(($1 * CHILD_MB))M
+	mkimg "$W/log.img" $(($1 * LOG_MB))M
+	loops=("$(make_loop "$W/data.img")" "$(make_loop "$W/log.img")")
+	dmsetup create lwlog --table "0 $(($1 * sectors)) log-writes ${loops[0]} ${loops[1]}"
 	for ((i = 0; i < $1; i++)); do
-		mkimg "$W/d$i.img" ${CHILD_MB}M
-		mkimg "$W/l$i.img" ${LOG_MB}M
-		loops[2 * i]=$(make_loop "$W/d$i.img")
-		loops[2 * i + 1]=$(make_loop "$W/l$i.img")
-		dm_linear dl$i "${loops[2 * i]}"
-		dmsetup create lw$i --table "0 $((CHILD_MB * 2048)) log-writes /dev/mapper/dl$i ${loops[2 * i + 1]}"
+		dmsetup create lw$i --table "0 $sectors linear /dev/mapper/lwlog $((i * sectors))"
 	done
 	NCHILD=$1
 	udev_settle
 }
 
-# epoch E: record how far each writer's acknowledgements go, then mark
-# every child's log: everything acknowledged so far was flushed before it.
+# epoch E: record how far each writer's acknowledgements go, then mark the
+# log: everything acknowledged so far was flushed before it.
 epoch() {
 	local i sizes=()
 	for ((i = 0; i < NWRITERS; i++)); do sizes+=("$(stat -c %s "$W/ack.$i")"); done
 	echo "$1 ${sizes[*]}" >>"$W/epochs"
-	for ((i = 0; i < NCHILD; i++)); do dmsetup message lw$i 0 mark "epoch$1"; done
+	dmsetup message lwlog 0 mark "epoch$1"
 }
 
 # write_epochs N HOOK: writers run through epochs 1..N; HOOK E runs at the
@@ -119,29 +121,33 @@ write_epochs() {
 	[ "$acked" -ge "$MIN_ACKED" ] || _check_failed "$WORKLOAD: only $acked acknowledged writes (want >= $MIN_ACKED)"
 }
 
-# close_logs: take the log-writes devices down (the final mark updates the
-# super block) and list each child's log.
+# close_logs: take the log-writes device down (the final mark updates the
+# super block) and list its log.
 close_logs() {
 	local i st
-	for ((i = 0; i < NCHILD; i++)); do
-		st=$(dmsetup status lw$i)
-		[[ $st != *logging_disabled* ]] || _check_failed "lw$i: logging disabled (log full?): $st"
-		dmsetup remove lw$i
-		dmsetup remove dl$i
-		"$RL" --log "$W/l$i.img" --list >"$W/list.$i"
-		log "$WORKLOAD: child $i logged $(($(wc -l <"$W/list.$i") - 1)) entries"
-	done
+	st=$(dmsetup status lwlog)
+	[[ $st != *logging_disabled* ]] || _check_failed "lwlog: logging disabled (log full?): $st"
+	for ((i = 0; i < NCHILD; i++)); do dmsetup remove lw$i; done
+	dmsetup remove lwlog
+	"$RL" --log "$W/log.img" --list >"$W/list"
+	log "$WORKLOAD: $(($(wc -l <"$W/list") - 1)) log entries"
 	for i in "${loops[@]}"; do losetup -d "$i"; done
 	mkdir -p "$RESULTS/$WORKLOAD"
-	cp "$W"/list.* "$W"/ack.* "$W"/epochs "$RESULTS/$WORKLOAD/"
+	cp "$W"/list "$W"/ack.* "$W"/epochs "$RESULTS/$WORKLOAD/"
 }
 
-# replay_child I LIMIT: a fresh scratch image s$I.img holding child I's first
-# LIMIT log entries.
-replay_child() {
-	rm -f "$W/s$1.img"
-	truncate -s ${CHILD_MB}M "$W/s$1.img"
-	"$RL" --log "$W/l$1.img" --replay "$W/s$1.img" --limit "$2"
+# replay LIMIT: the first LIMIT log entries replayed onto a fresh image, cut
+# into the children's scratch images s$I.img.
+replay() {
+	local i
+	rm -f "$W"/s*.img
+	truncate -s $((NCHILD * CHILD_MB))M "$W/s.img"
+	"$RL" --log "$W/log.img" --replay "$W/s.img" --limit "$1" || return 1
+	for ((i = 0; i < NCHILD; i++)); do
+		dd if="$W/s.img" of="$W/s$i.img" bs=1M skip=$((i * CHILD_MB)) count=$CHILD_MB status=none ||
+			return 1
+	done
+	rm -f "$W/s.img"
 }
 
 # has_label IMG: a nexus label (either slot) is on the image.
@@ -175,15 +181,13 @@ assemble_members() {
 	return 1
 }
 
-# crash_point E MISSING LIMIT...: replay child i's first LIMIT[i] entries,
-# run $TAMPER if set, assemble without child MISSING (-1: none), resync,
-# check.  Returns 1 if anything was wrong (and says what on stderr).
+# crash_point E MISSING LIMIT: replay the log's first LIMIT entries, run
+# $TAMPER if set, assemble without child MISSING (-1: none), resync, check.
+# Returns 1 if anything was wrong (and says what on stderr).
 crash_point() {
-	local e=$1 missing=$2 i out bad=0 devs=() size limits allow=
-	shift 2
-	limits=("$@")
+	local e=$1 missing=$2 limit=$3 i out bad=0 devs=() size allow=
 	lap
-	for ((i = 0; i < NCHILD; i++)); do replay_child $i "${limits[i]}" || return 1; done
+	replay "$limit" || return 1
 	[ -z "${TAMPER:-}" ] || $TAMPER
 	for ((i = 0; i < NCHILD; i++)); do
 		[ "$i" != "$missing" ] || continue
@@ -228,20 +232,14 @@ crash_point() {
 
 # crash_points N MISSING_CHANCE EPOCHS: N crash points of this workload.
 crash_points() {
-	local n=$1 line e missing limits bad=0 lost0=$T_LOST checked0=$T_CHECKED points0=$T_POINTS
+	local n=$1 e missing limit bad=0 lost0=$T_LOST checked0=$T_CHECKED points0=$T_POINTS
 	local t0=$SECONDS
-	local lists=()
-	for ((i = 0; i < NCHILD; i++)); do lists+=("$W/list.$i"); done
-	"${CIO[@]}" plan "${lists[@]}" --epochs "$3" --points "$n" --seed "$SEED" \
+	"${CIO[@]}" plan "$W/list" --children "$NCHILD" --epochs "$3" --points "$n" --seed "$SEED" \
 		--missing "$2" --model "$MODEL" >"$W/plan"
 	cp "$W/plan" "$RESULTS/$WORKLOAD/plan"
-	while read -r line; do
-		read -r e limits <<<"$line"
-		missing=${limits##* }
-		limits=${limits% *}
-		# shellcheck disable=SC2086
-		if ! crash_point "$e" "$missing" $limits; then
-			_check_failed "$WORKLOAD: crash point 'epoch $e, replayed entries $limits, missing child $missing' (seed $SEED) went wrong"
+	while read -r e limit missing; do
+		if ! crash_point "$e" "$missing" "$limit"; then
+			_check_failed "$WORKLOAD: crash point 'epoch $e, replayed entries $limit, missing child $missing' (seed $SEED) went wrong"
 			bad=$((bad + 1))
 			[ "$bad" -lt 5 ] || { log "$WORKLOAD: stopping after $bad bad crash points"; break; }
 		fi
@@ -269,12 +267,12 @@ check "$MC" nexus destroy nx0
 close_logs
 
 # Negative controls: the checks must catch a lost write and a misplaced block.
-# negative_control WHAT GREP E LIMIT...: crash_point E must fail, saying GREP.
+# negative_control WHAT GREP E LIMIT: crash_point E must fail, saying GREP.
 negative_control() {
 	local what=$1 want=$2 e=$3
 	shift 3
 	log "negative control: $what"
-	if crash_point "$e" -1 "$@" 2>"$W/neg.err"; then
+	if crash_point "$e" -1 "$1" 2>"$W/neg.err"; then
 		_check_failed "negative control went unnoticed: $what"
 	fi
 	cat "$W/neg.err"
@@ -283,12 +281,10 @@ negative_control() {
 	log "negative control: $what: $T_LOST lost, $T_INVALID invalid"
 	T_LOST=0 T_POINTS=0 T_CHECKED=0 T_INVALID=0
 }
-for ((i = 0; i < NCHILD; i++)); do
-	through2[i]=$(($("$RL" --log "$W/l$i.img" --find epoch2) + 1))
-	through3[i]=$(($("$RL" --log "$W/l$i.img" --find epoch3) + 1))
-done
-negative_control "every child replayed through epoch2 only, checked against epoch3" \
-	'acknowledged and flushed by epoch 3' 3 "${through2[@]}"
+through2=$(($("$RL" --log "$W/log.img" --find epoch2) + 1))
+through3=$(($("$RL" --log "$W/log.img" --find epoch3) + 1))
+negative_control "the log replayed through epoch2 only, checked against epoch3" \
+	'acknowledged and flushed by epoch 3' 3 "$through2"
 # A written block copied one block further on every child (a misdirected write).
 misplace() {
 	local i b
@@ -298,7 +294,7 @@ misplace() {
 	done
 }
 TAMPER=misplace negative_control "a block copied to the next block's place" \
-	'not a valid pattern of its own' 3 "${through3[@]}"
+	'not a valid pattern of its own' 3 "$through3"
 
 crash_points "$N_HEALTHY" 0.25 6
 
@@ -329,7 +325,7 @@ state_hook() {
 	case $1 in
 	2) check "$MC" child offline nx0 /dev/mapper/lw1 ;;
 	3) check "$MC" child online nx0 /dev/mapper/lw1 ;;
-	5) dm_error_swap dl2 ;;	# below lw2's log: lw2 logs the writes that fail
+	5) dm_error_swap lw2 ;;
 	esac
 }
 write_epochs 6 state_hook
