@@ -317,6 +317,35 @@ barrier() {
 	done
 }
 
+# remote_fault_under_fio TAG MAX_MS WHAT FIO_OUT FIO_ARG...: run fio (writes
+# with verify) on this node while the other node takes the remote child's
+# target away (barriers writing$TAG and down$TAG); the child, as the
+# test's remote_state prints it, must be FAULTED within MAX_MS (written to
+# $RESULTS/fault$TAG-ms), and fio must finish without an error, nor any IO
+# error on /dev/nx0.
+remote_fault_under_fio() {
+	local tag=$1 max_ms=$2 what=$3 out=$4 fio_pid fio_rc=0 t0 t1 ms
+	shift 4
+	fio "$@" --output="$out" &
+	fio_pid=$!
+	sleep 3
+	barrier "writing$tag"
+	barrier "down$tag"
+	t0=$(date +%s%N)
+	wait_for '[ "$(remote_state)" = faulted ]' 60 || true
+	t1=$(date +%s%N)
+	ms=$(((t1 - t0) / 1000000))
+	log "$what faulted $ms ms after its target went"
+	echo "$ms" >"$RESULTS/fault$tag-ms"
+	check_eq "$(remote_state)" faulted "$what state"
+	check test "$ms" -le "$max_ms"
+	wait "$fio_pid" || fio_rc=$?
+	cat "$out"
+	check_eq "$fio_rc" 0 "fio exit status (writes and verify)"
+	check_grep 'err= 0' "$out"
+	check_eq "$(dmesg | grep -c 'error on dev nx0' || true)" 0 "IO errors on /dev/nx0"
+}
+
 # --- crash tests ----------------------------------------------------------------
 
 # crash_vm: reset the VM now, like a power cut (the virtio disks keep what

@@ -130,7 +130,7 @@ node_b() {
 	insmod_nexus
 	load_mod nvme_tcp
 	barrier shared-other
-	local uri nqn t0 t1 ns size fio_rc=0 fio_pid evpid c
+	local uri nqn ns size evpid c
 	uri=$(cat "$RESULTS/uri")
 	nqn=${uri##*/}
 	log "bad input against $uri"
@@ -158,24 +158,8 @@ node_b() {
 	ns=$(remote_path)
 
 	log "fio with verify while A takes the subsystem off its port"
-	fio "${FIO_JOB[@]}" --output="$RESULTS/fio-write.txt" &
-	fio_pid=$!
-	sleep 3
-	barrier writing
-	barrier down
-	t0=$(date +%s%N)
-	wait_for '[ "$(remote_state)" = faulted ]' 60 || true
-	t1=$(date +%s%N)
-	log "remote child faulted $(( (t1 - t0) / 1000000 )) ms after the target went"
-	echo "$(( (t1 - t0) / 1000000 ))" >"$RESULTS/fault-ms"
-	check_eq "$(remote_state)" faulted "remote child state"
-	check test $(( (t1 - t0) / 1000000 )) -le 15000
+	remote_fault_under_fio "" 15000 "remote child" "$RESULTS/fio-write.txt" "${FIO_JOB[@]}"
 	check_eq "$(mc nexus list -o json | jq -r '.[0].state')" degraded "nexus state"
-	wait "$fio_pid" || fio_rc=$?
-	cat "$RESULTS/fio-write.txt"
-	check_eq "$fio_rc" 0 "fio exit status (writes and verify)"
-	check_grep 'err= 0' "$RESULTS/fio-write.txt"
-	check_eq "$(dmesg | grep -c 'error on dev nx0' || true)" 0 "IO errors on /dev/nx0"
 	barrier faulted
 
 	log "the target is back: child online reconnects and rebuilds"
@@ -257,7 +241,7 @@ gone_device() {
 # The controller is given up (ctrl_loss_tmo) and its namespace vanishes;
 # child online connects again and finds the child by its label.
 silent_target() {
-	local uri=$1 c old new t0 t1 fio_rc=0 fio_pid size
+	local uri=$1 c old new size
 	local job=("${FIO_JOB[@]}" --size=24M)
 	log "a silent target (A's link down) with $uri"
 	check mc nexus create nx0 "$DISK1" "$uri"
@@ -266,21 +250,7 @@ silent_target() {
 		"10 1 2 3" "ctrl_loss_tmo reconnect_delay fast_io_fail_tmo kato from the URI"
 	check_eq "$(jq -c '.nexuses[0].children' $MAYASTOR_STATE_FILE)" "[\"$DISK1\",\"$uri\"]" "recorded children with parameters"
 	old=$(remote_path)
-	fio "${job[@]}" --output="$RESULTS/fio-write3.txt" &
-	fio_pid=$!
-	sleep 3
-	barrier writing2
-	barrier down2
-	t0=$(date +%s%N)
-	wait_for '[ "$(remote_state)" = faulted ]' 60 || true
-	t1=$(date +%s%N)
-	log "remote child faulted $(( (t1 - t0) / 1000000 )) ms after the link went down"
-	echo "$(( (t1 - t0) / 1000000 ))" >"$RESULTS/fault-silent-ms"
-	check_eq "$(remote_state)" faulted "remote child state (silent target)"
-	check test $(( (t1 - t0) / 1000000 )) -le 30000
-	wait "$fio_pid" || fio_rc=$?
-	check_eq "$fio_rc" 0 "fio exit status (silent target)"
-	check_eq "$(dmesg | grep -c 'error on dev nx0' || true)" 0 "IO errors on /dev/nx0"
+	remote_fault_under_fio 2 30000 "remote child (silent target)" "$RESULTS/fio-write3.txt" "${job[@]}"
 	# ctrl_loss_tmo=10: the controller and its namespace go.
 	wait_for "[ ! -e $old ] && [ -z \"\$(ctrls)\" ]" 60 || true
 	check test ! -e "$old"
