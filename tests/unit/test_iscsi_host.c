@@ -16,30 +16,15 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "fake_sysfs.h"
+
 #include "iscsi_host.h"
 
 static char root[64];
 
 static void put(const char *rel, const char *text)
 {
-	char path[PATH_MAX], dir[PATH_MAX];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", root, rel);
-	snprintf(dir, sizeof(dir), "%s", path);
-	*strrchr(dir, '/') = '\0';
-	for (char *p = dir + strlen(root) + 1; (p = strchr(p, '/')); p++) {
-		*p = '\0';
-		mkdir(dir, 0755);
-		*p = '/';
-	}
-	mkdir(dir, 0755);
-	if (!text)
-		return;
-	f = fopen(path, "w");
-	assert_non_null(f);
-	fprintf(f, "%s\n", text);
-	fclose(f);
+	fake_sysfs_put(root, rel, text);
 }
 
 /*
@@ -50,8 +35,7 @@ static void put(const char *rel, const char *text)
 static int setup(void **state)
 {
 	(void)state;
-	snprintf(root, sizeof(root), "/tmp/iscsi-host-test.XXXXXX");
-	assert_non_null(mkdtemp(root));
+	fake_sysfs_make(root, sizeof(root), "iscsi-host-test");
 	put("class/iscsi_session/session1/targetname", "iqn.a");
 	put("class/iscsi_session/session1/state", "LOGGED_IN");
 	put("class/iscsi_session/session2/state", "FAILED");
@@ -72,16 +56,10 @@ static int setup(void **state)
 	return 0;
 }
 
-static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st; (void)flag; (void)ftw;
-	return remove(path);
-}
-
 static int teardown(void **state)
 {
 	(void)state;
-	return nftw(root, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	return fake_sysfs_remove(root);
 }
 
 static void find_session(void **state)

@@ -19,31 +19,15 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "fake_sysfs.h"
+
 #include "nvmf_host.h"
 
 static char root[64];
 
 static void put(const char *rel, const char *text)
 {
-	char path[PATH_MAX], dir[PATH_MAX], *slash;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", root, rel);
-	snprintf(dir, sizeof(dir), "%s", path);
-	slash = strrchr(dir, '/');
-	*slash = '\0';
-	for (char *p = dir + strlen(root) + 1; (p = strchr(p, '/')); p++) {
-		*p = '\0';
-		mkdir(dir, 0755);
-		*p = '/';
-	}
-	mkdir(dir, 0755);
-	if (!text)
-		return;
-	f = fopen(path, "w");
-	assert_non_null(f);
-	fprintf(f, "%s\n", text);
-	fclose(f);
+	fake_sysfs_put(root, rel, text);
 }
 
 static void link_ctrl(const char *subsys, const char *ctrl)
@@ -81,8 +65,7 @@ static void ctrl(const char *name, const char *transport, const char *address,
 static int setup(void **state)
 {
 	(void)state;
-	snprintf(root, sizeof(root), "/tmp/nvmf-host-test.XXXXXX");
-	assert_non_null(mkdtemp(root));
+	fake_sysfs_make(root, sizeof(root), "nvmf-host-test");
 	put("class/nvme-subsystem/nvme-subsys0/subsysnqn", "nqn.a");
 	put("class/nvme-subsystem/nvme-subsys0/nvme0n2/size", "8");
 	put("class/nvme-subsystem/nvme-subsys0/nvme0n1/size", "8");
@@ -114,16 +97,10 @@ static int setup(void **state)
 	return 0;
 }
 
-static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st; (void)flag; (void)ftw;
-	return remove(path);
-}
-
 static int teardown(void **state)
 {
 	(void)state;
-	return nftw(root, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	return fake_sysfs_remove(root);
 }
 
 static void find_ctrl(void **state)
