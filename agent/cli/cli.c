@@ -6,20 +6,7 @@
 #include <time.h>
 
 #include "cli.h"
-#include "iscsi_host.h"
-#include "nvmf_host.h"
-#include "replica.h"
 #include "uri.h"
-
-/*
- * Schemes the core cannot resolve by itself.  The pool/replica code sets
- * .lvol here (and nothing else needs to change).
- */
-const struct child_resolvers cli_child_resolvers = {
-	.lvol = replica_resolve_lvol,
-	.nvmf = nvmf_host_resolve,
-	.iscsi = iscsi_host_resolve,
-};
 
 /* ---- reporting ------------------------------------------------------ */
 
@@ -68,36 +55,12 @@ int cli_usage_error(struct cli_ctx *ctx, const char *fmt, ...)
 	return 1;
 }
 
-/* What to add when the kernel said nothing more specific. */
-static const char *hint_for(int err)
-{
-	switch (err) {
-	case -EPERM:
-	case -EACCES:
-		return "CAP_NET_ADMIN is needed: run as root";
-	case -EOPNOTSUPP:
-		return "the loaded nexus module does not implement this yet";
-	default:
-		return NULL;
-	}
-}
-
 int cli_nexus_error(struct cli_ctx *ctx, int err, const char *child)
 {
-	const char *text = ctx->h ? nexus_last_error(ctx->h) : "";
-	char extra[300] = "";
+	char text[1024];
 
-	/* The kernel blamed another attribute (the nexus name): not the child. */
-	if (child && ctx->h && nexus_last_error_pointed(ctx->h) &&
-	    !nexus_last_error_child(ctx->h))
-		child = NULL;
-	if (!text[0] && hint_for(err))
-		text = hint_for(err);
-	if (text[0])
-		snprintf(extra, sizeof(extra), " (%s)", text);
-	if (child)
-		return cli_error(ctx, "child %s: %s%s", child, strerror(-err), extra);
-	return cli_error(ctx, "%s%s", strerror(-err), extra);
+	return cli_error(ctx, "%s", nexus_error_text(ctx->h, err, child, text,
+						     sizeof(text)));
 }
 
 void cli_sleep_ms(long ms)
