@@ -73,30 +73,30 @@ void cli_sleep_ms(long ms)
 
 int cli_connect(struct cli_ctx *ctx)
 {
+	char why[300];
 	int err;
 
 	if (ctx->h)
 		return 0;
 	err = ctx->open(&ctx->h);
+	if (!err)
+		return 0;
+	nexus_open_error_text(err, why, sizeof(why));
 	if (err == -ENOENT) {
 		/* Not about this command: the whole tool cannot work. */
-		fprintf(ctx->err, "%s: the nexus kernel module is not loaded "
-			"(modprobe nexus)\n", CLI_PROG);
+		fprintf(ctx->err, "%s: %s\n", CLI_PROG, why);
 		return 1;
 	}
-	if (err)
-		return cli_error(ctx, "cannot talk to the nexus kernel module: %s",
-				 strerror(-err));
-	return 0;
+	return cli_error(ctx, "%s", why);
 }
 
 int cli_check_name(struct cli_ctx *ctx, const char *name)
 {
-	if (nexus_name_valid(name))
+	char why[4096];
+
+	if (!nexus_name_check(name, why, sizeof(why)))
 		return 0;
-	return cli_usage_error(ctx, "invalid nexus name '%s' (1-%d characters of "
-			       "A-Z a-z 0-9 . _ -, starting with a letter or "
-			       "digit)", name, NEXUS_NAME_MAX);
+	return cli_usage_error(ctx, "%s", why);
 }
 
 int cli_check_child(struct cli_ctx *ctx, const char *child)

@@ -23,7 +23,7 @@ struct create_args {
 /* The children's text: a usage error when wrong. */
 static int check_children(struct cli_ctx *ctx, char **children, int n)
 {
-	char why[600];
+	char why[8192];
 
 	if (nexus_children_check((const char *const *)children, n, why, sizeof(why)))
 		return cli_usage_error(ctx, "%s", why);
@@ -33,7 +33,7 @@ static int check_children(struct cli_ctx *ctx, char **children, int n)
 /* The same file or device under two spellings (nexus_children_distinct()). */
 static int check_same_storage(struct cli_ctx *ctx, char **children, int n)
 {
-	char why[1200];
+	char why[16384];
 
 	if (nexus_children_distinct((const char *const *)children, n, why, sizeof(why)))
 		return cli_error(ctx, "%s", why);
@@ -129,7 +129,7 @@ static int create_with_children(struct cli_ctx *ctx, const struct create_args *a
 				struct nexus_create_req *req)
 {
 	struct child_target t[NEXUS_MAX_CHILDREN];
-	char why[1024];
+	char why[8192];
 	int n = 0, err;
 
 	err = nexus_create_children(ctx->h, ctx->resolvers, req,

@@ -20,6 +20,16 @@ const struct child_resolvers child_resolvers_all = {
 
 /* ---- checks before anything is touched ------------------------------ */
 
+int nexus_name_check(const char *name, char *why, size_t len)
+{
+	if (name && nexus_name_valid(name))
+		return 0;
+	snprintf(why, len, "invalid nexus name '%s' (1-%d characters of A-Z a-z "
+		 "0-9 . _ -, starting with a letter or digit)",
+		 name ? name : "(null)", NEXUS_NAME_MAX);
+	return -EINVAL;
+}
+
 int nexus_children_check(const char *const *children, int n, char *why,
 			 size_t len)
 {
@@ -74,6 +84,16 @@ int nexus_children_distinct(const char *const *children, int n, char *why,
 }
 
 /* ---- errors --------------------------------------------------------- */
+
+const char *nexus_open_error_text(int err, char *buf, size_t size)
+{
+	if (err == -ENOENT)
+		snprintf(buf, size, "the nexus kernel module is not loaded (modprobe nexus)");
+	else
+		snprintf(buf, size, "cannot talk to the nexus kernel module: %s",
+			 strerror(-err));
+	return buf;
+}
 
 const char *child_label(const char *text, const char *kernel_path, char *buf,
 			size_t size)

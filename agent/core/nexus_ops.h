@@ -25,6 +25,20 @@
 extern const struct child_resolvers child_resolvers_all;
 
 /*
+ * A nexus name as the kernel takes it: -EINVAL "invalid nexus name 'X'
+ * (1-31 characters of A-Z a-z 0-9 . _ -, starting with a letter or
+ * digit)".
+ */
+int nexus_name_check(const char *name, char *why, size_t len);
+
+/*
+ * Why nexus_open() failed with err: "the nexus kernel module is not
+ * loaded (modprobe nexus)" for -ENOENT, else "cannot talk to the nexus
+ * kernel module: strerror".
+ */
+const char *nexus_open_error_text(int err, char *buf, size_t size);
+
+/*
  * The child texts of a create, before anything is touched: 1 to
  * NEXUS_MAX_CHILDREN of them (-EINVAL "a nexus needs at least one child",
  * -E2BIG "too many children (at most 32)"), each one a valid path or URI
