@@ -12,7 +12,8 @@
 #                   (tools/ynl-regen; needs Debian's linux-source-6.12)
 #   make demo       the main job end to end in a VM
 #   make bench      the benchmarks in bench/ (a VM run; prints figures and ratios)
-#   make install    module (via kbuild), binaries under $(PREFIX), unit, modules-load.d
+#   make install    module (via kbuild), binaries under $(PREFIX), unit, modules-load.d,
+#                   libmayastor.a and mayastor.h (docs/api.md)
 #   make uninstall  undoes make install (same PREFIX and DESTDIR)
 
 # The kernel to build for: the running one when its headers are installed,
@@ -106,6 +107,8 @@ install: all
 	install -D -m 0644 deploy/modules-load.d/nexus.conf \
 		$(DESTDIR)/etc/modules-load.d/nexus.conf
 	install -D -m 0644 uapi/linux/nexus.h $(DESTDIR)$(PREFIX)/include/linux/nexus.h
+	install -D -m 0644 agent/include/mayastor.h $(DESTDIR)$(PREFIX)/include/mayastor.h
+	install -D -m 0644 agent/libmayastor.a $(DESTDIR)$(PREFIX)/lib/libmayastor.a
 
 uninstall:
 	rm -f $(MODDIR)/nexus.ko $(MODDIR)/nexus.ko.xz $(MODDIR)/nexus.ko.zst
@@ -115,6 +118,7 @@ uninstall:
 	rm -f $(DESTDIR)$(UNITDIR)/mayastor-agent.service
 	rm -f $(DESTDIR)/etc/modules-load.d/nexus.conf
 	rm -f $(DESTDIR)$(PREFIX)/include/linux/nexus.h
+	rm -f $(DESTDIR)$(PREFIX)/include/mayastor.h $(DESTDIR)$(PREFIX)/lib/libmayastor.a
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR)/kmod clean || true

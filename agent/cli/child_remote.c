@@ -81,7 +81,7 @@ int cli_child_online_remote(struct cli_ctx *ctx, const char *name, const char *c
 
 	if (cli_connect(ctx) || cli_attach_child(ctx, child, &t))
 		return 1;
-	cli_child_label(child, t.path, label, sizeof(label));
+	child_label(child, t.path, label, sizeof(label));
 	err = nexus_get(ctx->h, name, &info);
 	if (err) {
 		rc = cli_nexus_error(ctx, err, NULL);

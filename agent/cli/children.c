@@ -26,16 +26,6 @@ int cli_find_child(struct cli_ctx *ctx, const char *text, struct child_target *t
 	return 0;
 }
 
-const char *cli_child_label(const char *text, const char *kernel_path,
-			    char *buf, size_t size)
-{
-	if (!kernel_path || strcmp(text, kernel_path) == 0)
-		snprintf(buf, size, "%s", text);
-	else
-		snprintf(buf, size, "%s (%s)", text, kernel_path);
-	return buf;
-}
-
 int cli_parse_name(struct cli_ctx *ctx, int argc, char **argv,
 		   const struct cli_option *opts, const char **name)
 {
@@ -90,7 +80,7 @@ int cli_report(struct cli_ctx *ctx, const char *action, const char *name,
 		return cli_output_done(ctx, report_json(ctx, action, name, child, path));
 	if (child)
 		fprintf(ctx->out, "%s child %s of nexus %s\n", action,
-			cli_child_label(child, path, label, sizeof(label)), name);
+			child_label(child, path, label, sizeof(label)), name);
 	else
 		fprintf(ctx->out, "%s nexus %s\n", action, name);
 	return cli_output_done(ctx, 0);
@@ -118,6 +108,6 @@ int cli_child_op(struct cli_ctx *ctx, const char *name, const char *child,
 	err = op(ctx->h, name, t.path);
 	if (err)
 		return cli_nexus_error(ctx, err,
-				       cli_child_label(child, t.path, label, sizeof(label)));
+				       child_label(child, t.path, label, sizeof(label)));
 	return cli_report(ctx, action, name, child, t.path);
 }

@@ -6,20 +6,7 @@
 #include <time.h>
 
 #include "cli.h"
-#include "iscsi_host.h"
-#include "nvmf_host.h"
-#include "replica.h"
 #include "uri.h"
-
-/*
- * Schemes the core cannot resolve by itself.  The pool/replica code sets
- * .lvol here (and nothing else needs to change).
- */
-const struct child_resolvers cli_child_resolvers = {
-	.lvol = replica_resolve_lvol,
-	.nvmf = nvmf_host_resolve,
-	.iscsi = iscsi_host_resolve,
-};
 
 /* ---- reporting ------------------------------------------------------ */
 
@@ -68,36 +55,12 @@ int cli_usage_error(struct cli_ctx *ctx, const char *fmt, ...)
 	return 1;
 }
 
-/* What to add when the kernel said nothing more specific. */
-static const char *hint_for(int err)
-{
-	switch (err) {
-	case -EPERM:
-	case -EACCES:
-		return "CAP_NET_ADMIN is needed: run as root";
-	case -EOPNOTSUPP:
-		return "the loaded nexus module does not implement this yet";
-	default:
-		return NULL;
-	}
-}
-
 int cli_nexus_error(struct cli_ctx *ctx, int err, const char *child)
 {
-	const char *text = ctx->h ? nexus_last_error(ctx->h) : "";
-	char extra[300] = "";
+	char text[1024];
 
-	/* The kernel blamed another attribute (the nexus name): not the child. */
-	if (child && ctx->h && nexus_last_error_pointed(ctx->h) &&
-	    !nexus_last_error_child(ctx->h))
-		child = NULL;
-	if (!text[0] && hint_for(err))
-		text = hint_for(err);
-	if (text[0])
-		snprintf(extra, sizeof(extra), " (%s)", text);
-	if (child)
-		return cli_error(ctx, "child %s: %s%s", child, strerror(-err), extra);
-	return cli_error(ctx, "%s%s", strerror(-err), extra);
+	return cli_error(ctx, "%s", nexus_error_text(ctx->h, err, child, text,
+						     sizeof(text)));
 }
 
 void cli_sleep_ms(long ms)
@@ -110,30 +73,30 @@ void cli_sleep_ms(long ms)
 
 int cli_connect(struct cli_ctx *ctx)
 {
+	char why[300];
 	int err;
 
 	if (ctx->h)
 		return 0;
 	err = ctx->open(&ctx->h);
+	if (!err)
+		return 0;
+	nexus_open_error_text(err, why, sizeof(why));
 	if (err == -ENOENT) {
 		/* Not about this command: the whole tool cannot work. */
-		fprintf(ctx->err, "%s: the nexus kernel module is not loaded "
-			"(modprobe nexus)\n", CLI_PROG);
+		fprintf(ctx->err, "%s: %s\n", CLI_PROG, why);
 		return 1;
 	}
-	if (err)
-		return cli_error(ctx, "cannot talk to the nexus kernel module: %s",
-				 strerror(-err));
-	return 0;
+	return cli_error(ctx, "%s", why);
 }
 
 int cli_check_name(struct cli_ctx *ctx, const char *name)
 {
-	if (nexus_name_valid(name))
+	char why[4096];
+
+	if (!nexus_name_check(name, why, sizeof(why)))
 		return 0;
-	return cli_usage_error(ctx, "invalid nexus name '%s' (1-%d characters of "
-			       "A-Z a-z 0-9 . _ -, starting with a letter or "
-			       "digit)", name, NEXUS_NAME_MAX);
+	return cli_usage_error(ctx, "%s", why);
 }
 
 int cli_check_child(struct cli_ctx *ctx, const char *child)

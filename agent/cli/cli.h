@@ -13,6 +13,7 @@
 #include <libnexus.h>
 
 #include "child.h"
+#include "nexus_ops.h"
 #include "output.h"
 
 #define CLI_PROG "mayastor-client"
@@ -72,8 +73,6 @@ extern const struct cli_object cli_replica_object;
 extern const struct cli_object cli_snapshot_object;
 extern const struct cli_object cli_clone_object;
 
-/* Child resolvers the CLI uses (pool/replica code fills .lvol). */
-extern const struct child_resolvers cli_child_resolvers;
 
 /* Text shared by every command's help that takes a CHILD. */
 #define CLI_CHILD_HELP \
@@ -170,9 +169,6 @@ int cli_output_done(struct cli_ctx *ctx, int render_err);
 int cli_attach_child(struct cli_ctx *ctx, const char *text, struct child_target *t);
 /* Resolves a child the nexus already has (a file: its loop device). */
 int cli_find_child(struct cli_ctx *ctx, const char *text, struct child_target *t);
-/* "TEXT (/dev/loop3)" when the kernel knows the child by another path. */
-const char *cli_child_label(const char *text, const char *kernel_path,
-			    char *buf, size_t size);
 
 /*
  * Parses "NAME CHILD" plus opts, validating both; 0 or 1 after reporting.

@@ -20,41 +20,23 @@ struct create_args {
 	bool force;
 };
 
+/* The children's text: a usage error when wrong. */
 static int check_children(struct cli_ctx *ctx, char **children, int n)
 {
-	if (n > NEXUS_MAX_CHILDREN)
-		return cli_usage_error(ctx, "too many children (at most %d)",
-				       NEXUS_MAX_CHILDREN);
-	for (int i = 0; i < n; i++) {
-		if (cli_check_child(ctx, children[i]))
-			return 1;
-		for (int j = 0; j < i; j++)
-			if (strcmp(children[i], children[j]) == 0)
-				return cli_usage_error(ctx, "child '%s' given twice",
-						       children[i]);
-	}
+	char why[8192];
+
+	if (nexus_children_check((const char *const *)children, n, why, sizeof(why)))
+		return cli_usage_error(ctx, "%s", why);
 	return 0;
 }
 
-/*
- * The same file or device under two spellings (a path and its URI, a loop
- * device and its file): two loop devices on one file would make a nexus
- * that mirrors onto itself.
- */
+/* The same file or device under two spellings (nexus_children_distinct()). */
 static int check_same_storage(struct cli_ctx *ctx, char **children, int n)
 {
-	struct child_identity id[NEXUS_MAX_CHILDREN];
-	bool known[NEXUS_MAX_CHILDREN];
+	char why[16384];
 
-	for (int i = 0; i < n; i++) {
-		known[i] = child_identity_of(children[i], &id[i]) == 0;
-		for (int j = 0; known[i] && j < i; j++)
-			if (known[j] && child_identity_eq(&id[i], &id[j]))
-				return cli_error(ctx, "child '%s' given twice: it is "
-						 "the same %s as '%s'", children[i],
-						 id[i].file ? "file" : "device",
-						 children[j]);
-	}
+	if (nexus_children_distinct((const char *const *)children, n, why, sizeof(why)))
+		return cli_error(ctx, "%s", why);
 	return 0;
 }
 
@@ -108,24 +90,6 @@ static int parse_create(struct cli_ctx *ctx, int argc, char **argv,
 	return check_children(ctx, a->children, a->n_children);
 }
 
-static void release_targets(struct child_target *t, int n)
-{
-	for (int i = 0; i < n; i++)
-		child_target_release(&t[i]);
-}
-
-/* The user's name for the child the kernel pointed at, with its path. */
-static const char *blamed_child(struct cli_ctx *ctx, const struct create_args *a,
-				const struct child_target *t, char *buf, size_t size)
-{
-	const char *path = nexus_last_error_child(ctx->h);
-
-	for (int i = 0; path && i < a->n_children; i++)
-		if (strcmp(t[i].path, path) == 0)
-			return cli_child_label(a->children[i], path, buf, size);
-	return path;
-}
-
 static int report_created(struct cli_ctx *ctx, const struct create_args *a,
 			  const struct child_target *t)
 {
@@ -144,8 +108,8 @@ static int report_created(struct cli_ctx *ctx, const struct create_args *a,
 	for (int i = 0; i < a->n_children; i++)
 		if (t[i].via_loop)
 			fprintf(ctx->out, "attached %s\n",
-				cli_child_label(a->children[i], t[i].path, label,
-						sizeof(label)));
+				child_label(a->children[i], t[i].path, label,
+					    sizeof(label)));
 	fprintf(ctx->out, "created nexus %s (/dev/%s)\n", a->name, a->name);
 	return cli_output_done(ctx, 0);
 }
@@ -157,30 +121,27 @@ static int record_and_report(struct cli_ctx *ctx, const struct create_args *a,
 	return report_created(ctx, a, t);
 }
 
-/* Attaches every child, asks the kernel, then lets go of the loop fds. */
+/*
+ * Attaches every child and asks the kernel (nexus_create_children()); the
+ * notes on files without direct IO come first, then the one error line.
+ */
 static int create_with_children(struct cli_ctx *ctx, const struct create_args *a,
 				struct nexus_create_req *req)
 {
 	struct child_target t[NEXUS_MAX_CHILDREN];
-	char label[600];
-	int n = 0, rc = 0, err;
+	char why[8192];
+	int n = 0, err;
 
-	for (; n < a->n_children && !rc; n++) {
-		rc = cli_attach_child(ctx, a->children[n], &t[n]);
-		if (!rc && nexus_create_req_add_child(req, t[n].path))
-			rc = cli_error(ctx, "out of memory");
-	}
-	if (!rc) {
-		err = nexus_create(ctx->h, req);
-		if (err)
-			rc = cli_nexus_error(ctx, err, blamed_child(ctx, a, t, label,
-								    sizeof(label)));
-		else
-			rc = record_and_report(ctx, a, t);
-	}
-	/* The nexus holds its children now (or autoclear drops the loops). */
-	release_targets(t, n);
-	return rc;
+	err = nexus_create_children(ctx->h, ctx->resolvers, req,
+				    (const char *const *)a->children, a->n_children,
+				    t, &n, why, sizeof(why));
+	for (int i = 0; i < n; i++)
+		if (t[i].via_loop && !t[i].loop.direct_io)
+			fprintf(ctx->err, "note: %s: filesystem has no direct IO; "
+				"using buffered IO\n", a->children[i]);
+	if (err)
+		return cli_error(ctx, "%s", why);
+	return record_and_report(ctx, a, t);
 }
 
 static int nexus_create_cmd(struct cli_ctx *ctx, int argc, char **argv)
@@ -205,55 +166,19 @@ static int nexus_create_cmd(struct cli_ctx *ctx, int argc, char **argv)
 
 /* ---- destroy -------------------------------------------------------- */
 
-/*
- * How long destroy waits for a short-lived opener to go.  udev opens a new
- * block device to probe it; a destroy that follows a create in a script
- * would otherwise fail "open" for a moment (mdadm --stop and lvremove retry
- * for the same reason).  A real opener (a mount, an fd) outlasts this.
- */
-#define DESTROY_BUSY_MS 5000
-#define DESTROY_RETRY_MS 100
-
-static int destroy_waiting_for_probes(struct cli_ctx *ctx, const char *name,
-				      uint32_t flags)
-{
-	int err, waited = 0;
-
-	for (;;) {
-		err = nexus_destroy(ctx->h, name, flags);
-		if (err != -EBUSY || (flags & NEXUS_F_FORCE) ||
-		    waited >= DESTROY_BUSY_MS)
-			return err;
-		cli_sleep_ms(DESTROY_RETRY_MS);
-		waited += DESTROY_RETRY_MS;
-	}
-}
-
 static int nexus_destroy_cmd(struct cli_ctx *ctx, int argc, char **argv)
 {
 	bool force = false;
 	const struct cli_option opts[] = { { .name = "force", .flag = &force }, { 0 } };
-	struct nexus_info info;
 	const char *name;
-	bool known;
 	int err;
 
 	if (cli_parse_name(ctx, argc, argv, opts, &name) ||
 	    cli_unpublish_for_destroy(ctx, name, force) || cli_connect(ctx))
 		return 1;
-	known = nexus_get(ctx->h, name, &info) == 0;
-	err = destroy_waiting_for_probes(ctx, name, force ? NEXUS_F_FORCE : 0);
-	if (err) {
-		if (known)
-			nexus_info_free(&info);
+	err = nexus_destroy_release(ctx->h, name, force ? NEXUS_F_FORCE : 0);
+	if (err)
 		return cli_nexus_error(ctx, err, NULL);
-	}
-	if (known) {
-		/* Its remote children's controllers and sessions, unless used elsewhere. */
-		for (size_t i = 0; i < info.n_children; i++)
-			child_release_remote(info.children[i].path);
-		nexus_info_free(&info);
-	}
 	cli_forget_nexus(ctx, name);
 	return cli_report(ctx, "destroyed", name, NULL, NULL);
 }
@@ -349,8 +274,8 @@ static int nexus_add_cmd(struct cli_ctx *ctx, int argc, char **argv)
 			      (norebuild ? NEXUS_F_NOREBUILD : 0) |
 			      (force ? NEXUS_F_FORCE : 0));
 	if (err) {
-		rc = cli_nexus_error(ctx, err, cli_child_label(child, t.path, label,
-							       sizeof(label)));
+		rc = cli_nexus_error(ctx, err, child_label(child, t.path, label,
+							   sizeof(label)));
 	} else {
 		cli_record_nexus(ctx, name);
 		rc = cli_report(ctx, "added", name, child, t.path);
@@ -460,8 +385,8 @@ static int nexus_remove_cmd(struct cli_ctx *ctx, int argc, char **argv)
 		return 1;
 	err = nexus_child_remove(ctx->h, name, t.path, force ? NEXUS_F_FORCE : 0);
 	if (err)
-		return cli_nexus_error(ctx, err, cli_child_label(child, t.path, label,
-								 sizeof(label)));
+		return cli_nexus_error(ctx, err, child_label(child, t.path, label,
+							     sizeof(label)));
 	child_release_remote(t.path);
 	cli_record_nexus(ctx, name);
 	return cli_report(ctx, "removed", name, child, t.path);

@@ -139,22 +139,13 @@ int cli_nexus_unpublish_cmd(struct cli_ctx *ctx, int argc, char **argv)
 
 int cli_unpublish_for_destroy(struct cli_ctx *ctx, const char *name, bool force)
 {
-	struct state_share sh;
-	char err[ERR_MAX];
-	int rc;
+	char err[ERR_MAX + 100];
+	bool unpublished;
 
-	if (!ctx->state_file ||
-	    published_share(ctx->state_file, name, &sh, err, sizeof(err)) ||
-	    !sh.present)
-		return 0;
-	if (!force)
-		return cli_error(ctx, "nexus %s is published (%s at %s): unpublish it "
-				 "first, or destroy --force", name, sh.protocol,
-				 sh.socket);
-	rc = unpublish_nexus(ctx->state_file, name, err, sizeof(err));
-	if (rc && rc != -ENOENT)	/* ENOENT: unpublished meanwhile */
-		return cli_error(ctx, "cannot unpublish: %s", err);
-	if (ctx->format != OUTPUT_JSON)
+	if (nexus_unpublish_for_destroy(ctx->state_file, name, force, &unpublished,
+					err, sizeof(err)))
+		return cli_error(ctx, "%s", err);
+	if (unpublished && ctx->format != OUTPUT_JSON)
 		fprintf(ctx->out, "unpublished nexus %s\n", name);
 	return 0;
 }

@@ -41,7 +41,7 @@ static int rebuild_progress_cmd(struct cli_ctx *ctx, int argc, char **argv)
 	if (!found) {
 		nexus_info_free(&info);
 		return cli_error(ctx, "child %s: not a child of this nexus",
-				 cli_child_label(child, t.path, label, sizeof(label)));
+				 child_label(child, t.path, label, sizeof(label)));
 	}
 	err = render_rebuild_progress(ctx->out, ctx->format, name, found);
 	nexus_info_free(&info);

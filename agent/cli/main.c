@@ -31,7 +31,7 @@ int main(int argc, char **argv)
 		.out = stdout,
 		.err = stderr,
 		.open = nexus_open,
-		.resolvers = &cli_child_resolvers,
+		.resolvers = &child_resolvers_all,
 		.state_file = record_default_file(),
 	};
 

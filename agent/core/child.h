@@ -32,8 +32,8 @@ typedef int (*child_resolve_fn)(const struct child_uri *uri,
 
 /*
  * Resolvers of the schemes the core does not handle itself.  NULL means
- * "not supported yet".  lvol is for the pool/replica code: set .lvol in
- * cli_child_resolvers (agent/cli/cli.c).
+ * "not supported yet".  child_resolvers_all (nexus_ops.h) has every
+ * scheme.
  */
 struct child_resolvers {
 	child_resolve_fn lvol;

@@ -48,7 +48,8 @@ static int configure_best(int loop_fd, int file_fd, const char *file,
 /* Older kernels fall back to buffered IO silently: ask what we got. */
 static bool uses_direct_io(int loop_fd)
 {
-	struct loop_info64 info;
+	/* Zeroed: valgrind does not know that the kernel fills it. */
+	struct loop_info64 info = { 0 };
 
 	if (ioctl(loop_fd, LOOP_GET_STATUS64, &info) < 0)
 		return false;

@@ -44,7 +44,7 @@ static struct run run_cli(const char *line)
 	int argc = 0;
 	struct cli_ctx ctx = {
 		.format = OUTPUT_TABLE, .open = stub_open,
-		.resolvers = &cli_child_resolvers, .state_file = state_file,
+		.resolvers = &child_resolvers_all, .state_file = state_file,
 	};
 
 	argv[argc++] = "mayastor-client";
