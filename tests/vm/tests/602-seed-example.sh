@@ -147,9 +147,11 @@ rc=0
 cat "$RESULTS/defaults.out" "$RESULTS/defaults.err"
 [ -f "$RESULTS/valgrind.log" ] && cat "$RESULTS/valgrind.log"
 check_eq "$rc" 0 "exit status of nexus-example with its defaults"
-# /tmp is tmpfs: the loop device has no direct IO, and says so.
-check_eq "$(cat "$RESULTS/defaults.err")" "nexus-example: note: aio:///tmp/disk1.img?blk_size=512: filesystem has no direct IO; using buffered IO" \
-	"stderr of nexus-example with its defaults"
+# /tmp is tmpfs, which takes direct IO from 6.6 on: before, the loop
+# device has none, and the example says so.
+want="nexus-example: note: aio:///tmp/disk1.img?blk_size=512: filesystem has no direct IO; using buffered IO"
+case $(uname -r) in [6].[6-9]* | 6.[1-9][0-9]* | [7-9].*) want="" ;; esac
+check_eq "$(cat "$RESULTS/defaults.err")" "$want" "stderr of nexus-example with its defaults"
 check_grep '^read them back: all 1048576 bytes are 0xff$' "$RESULTS/defaults.out"
 check cmp -n $MIB /var/tmp/ff.bin /tmp/disk1.img
 nothing_left "the example with its defaults"
