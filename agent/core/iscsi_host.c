@@ -16,6 +16,7 @@
 
 #include "iscsi_host.h"
 #include "lvm.h"		/* exec_capture */
+#include "loop.h"		/* blockdev_claimed */
 #include "remote_net.h"
 
 #define ISCSID_PID "/run/iscsid.pid"
@@ -354,7 +355,7 @@ int iscsi_host_release_unused(const char *sysfs, const char *path)
 	if (n < 0)
 		return n;
 	for (int i = 0; i < n; i++)
-		if (remote_dev_held(devs[i]))
+		if (blockdev_claimed(devs[i]))
 			return 0;
 	return logout(r.iqn, r.addr, r.port) ? -EIO : 1;
 }

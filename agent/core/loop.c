@@ -204,9 +204,9 @@ int loop_find_backing(const char *file, char *device, size_t size)
 }
 
 /* An O_EXCL open of a block device fails with EBUSY while it is claimed. */
-static bool claimed(const char *name)
+bool blockdev_claimed(const char *name)
 {
-	char path[300];
+	char path[PATH_MAX];
 	int fd;
 
 	snprintf(path, sizeof(path), "/dev/%s", name);
@@ -220,5 +220,5 @@ static bool claimed(const char *name)
 
 int loop_find_busy(const char *file, char *device, size_t size)
 {
-	return find_loop(file, claimed, device, size) == 0;
+	return find_loop(file, blockdev_claimed, device, size) == 0;
 }

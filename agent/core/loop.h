@@ -52,4 +52,10 @@ int loop_backing_file(const char *device, char *file, size_t size,
  */
 int loop_find_busy(const char *file, char *device, size_t size);
 
+/*
+ * Is /dev/NAME open exclusively (a nexus child, a mount, md, dm)?  Also
+ * what a remote child's host asks before it lets its target go.
+ */
+bool blockdev_claimed(const char *name);
+
 #endif /* AGENT_LOOP_H */

@@ -19,6 +19,7 @@
 #include <nvme/tree.h>
 
 #include "nvmf_host.h"
+#include "loop.h"		/* blockdev_claimed */
 #include "remote_net.h"
 
 #define NAMESPACE_WAIT_MS 10000	/* for the namespace of a new controller */
@@ -320,7 +321,7 @@ int nvmf_host_release_unused(const char *sysfs, const char *path)
 	if (n < 0)
 		return n;
 	for (int i = 0; i < n; i++)
-		if (remote_dev_held(devs[i]))
+		if (blockdev_claimed(devs[i]))
 			return 0;
 	n = nvmf_sysfs_delete_ctrl(sysfs, r.ctrl);
 	return n ? n : 1;

@@ -88,17 +88,3 @@ const char *remote_dev_name(const char *path)
 {
 	return strncmp(path, "/dev/", 5) == 0 ? path + 5 : path;
 }
-
-bool remote_dev_held(const char *name)
-{
-	char path[PATH_MAX];
-	int fd;
-
-	snprintf(path, sizeof(path), "/dev/%s", name);
-	fd = open(path, O_RDONLY | O_EXCL | O_CLOEXEC);
-	if (fd >= 0) {
-		close(fd);
-		return false;
-	}
-	return errno == EBUSY;
-}

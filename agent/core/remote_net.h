@@ -22,10 +22,4 @@ int remote_probe(const char *addr, uint16_t port, char *err, size_t errlen);
 /* "/dev/NAME" -> "NAME" (any other path as it is). */
 const char *remote_dev_name(const char *path);
 
-/*
- * Is /dev/NAME open exclusively (a nexus child, a mount)?  A remote
- * target's connection is let go only when none of its devices is.
- */
-bool remote_dev_held(const char *name);
-
 #endif /* AGENT_REMOTE_NET_H */
