@@ -236,7 +236,21 @@ int nexus_forget_missing(struct nexus_handle *h, const char *name,
 			 const struct nexus_uuid *uuid);
 int nexus_child_fault(struct nexus_handle *h, const char *name, const char *path);
 int nexus_child_offline(struct nexus_handle *h, const char *name, const char *path);
+/*
+ * Brings an OFFLINE child back (its dirty regions are copied), or a
+ * FAULTED one: the kernel opens its path again, and the regions copied
+ * are the write-intent bitmap's when the child faulted on an IO error
+ * (the labels kept it behind by the bitmap), else all of them.
+ */
 int nexus_child_online(struct nexus_handle *h, const char *name, const char *path);
+/*
+ * Brings member uuid (a child that is OFFLINE or FAULTED) back on the
+ * device at path, which must carry that member's label: a remote child
+ * may come back as another device.  The kernel opens path and lets go of
+ * the member's old device; what is copied is as for nexus_child_online().
+ */
+int nexus_child_online_member(struct nexus_handle *h, const char *name,
+			      const struct nexus_uuid *uuid, const char *path);
 
 int nexus_rebuild_start(struct nexus_handle *h, const char *name, const char *path);
 int nexus_rebuild_stop(struct nexus_handle *h, const char *name, const char *path);

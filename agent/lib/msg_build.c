@@ -236,6 +236,35 @@ int nexus_build_forget_missing(int family, const char *name,
 	return finish(msg, fill_forget_missing(msg, name, uuid), out);
 }
 
+static int fill_online_member(struct nl_msg *msg, const char *name,
+			      const struct nexus_uuid *uuid, const char *path)
+{
+	struct nlattr *nest;
+	int err = put_name(msg, name);
+
+	if (err)
+		return err;
+	nest = nla_nest_start(msg, NEXUS_A_CHILD);
+	if (!nest)
+		return -EMSGSIZE;
+	PUT_OR_FAIL(nla_put_string(msg, NEXUS_CHILD_A_PATH, path));
+	PUT_OR_FAIL(nla_put(msg, NEXUS_CHILD_A_UUID, NEXUS_UUID_LEN, uuid->bytes));
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+int nexus_build_online_member(int family, const char *name,
+			      const struct nexus_uuid *uuid, const char *path,
+			      struct nl_msg **out)
+{
+	struct nl_msg *msg;
+	int err = new_request(family, NEXUS_CMD_CHILD_ONLINE, 0, &msg);
+
+	if (err)
+		return err;
+	return finish(msg, fill_online_member(msg, name, uuid, path), out);
+}
+
 /* Does the nest nla (inside message nlh) cover byte offset? */
 static bool nest_covers(const struct nlmsghdr *nlh, const struct nlattr *nla,
 			uint32_t offset)

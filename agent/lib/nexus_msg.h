@@ -44,6 +44,10 @@ int nexus_build_nexus_cmd(int family, uint8_t cmd, const char *name,
 /* CHILD_REMOVE of a missing member: NAME, CHILD{UUID}. */
 int nexus_build_forget_missing(int family, const char *name,
 			       const struct nexus_uuid *uuid, struct nl_msg **out);
+/* CHILD_ONLINE of a member on the device at path: NAME, CHILD{PATH, UUID}. */
+int nexus_build_online_member(int family, const char *name,
+			      const struct nexus_uuid *uuid, const char *path,
+			      struct nl_msg **out);
 
 /* Reply parsers: 0, or -EPROTO when the message is malformed. */
 int nexus_parse_nexus(const struct nlmsghdr *nlh, struct nexus_info *out);

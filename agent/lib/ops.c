@@ -192,6 +192,20 @@ int nexus_child_online(struct nexus_handle *h, const char *name, const char *pat
 	return child_cmd(h, NEXUS_CMD_CHILD_ONLINE, name, path, 0);
 }
 
+int nexus_child_online_member(struct nexus_handle *h, const char *name,
+			      const struct nexus_uuid *uuid, const char *path)
+{
+	struct nl_msg *msg = NULL;
+	int err = check_name(h, name);
+
+	if (!err)
+		err = check_path(h, path);
+	if (err)
+		return err;
+	err = nexus_build_online_member(h->family, name, uuid, path, &msg);
+	return run(h, err, msg, NULL, NULL);
+}
+
 int nexus_rebuild_start(struct nexus_handle *h, const char *name, const char *path)
 {
 	return child_cmd(h, NEXUS_CMD_REBUILD_START, name, path, 0);
