@@ -40,6 +40,14 @@ void cli_record_nexus(struct cli_ctx *ctx, const char *name);
 void cli_forget_nexus(struct cli_ctx *ctx, const char *name);
 void cli_record_pool(struct cli_ctx *ctx, const char *name);
 void cli_forget_pool(struct cli_ctx *ctx, const char *name);
+/*
+ * Runs ch (agent_record.h) under the state file's lock and records nexus
+ * name with it (warns when that fails and ch->op did not); ch->op_rc says
+ * how ch->op went.
+ */
+struct record_change;
+void cli_record_change(struct cli_ctx *ctx, const char *name,
+		       struct record_change *ch);
 
 /* argv[0] is the command's name; returns the exit status (0 or 1). */
 typedef int (*cli_cmd_fn)(struct cli_ctx *ctx, int argc, char **argv);
@@ -94,9 +102,11 @@ extern const struct cli_object cli_clone_object;
 	"Commands other than create and add find the loop device already\n" \
 	"attached to a file, so the same CHILD text works throughout.\n"
 
-/* child online NAME nvmf://...: reconnect, then online or re-add. */
-int cli_child_online_remote(struct cli_ctx *ctx, const char *name,
-			    const char *child);
+/*
+ * child online NAME CHILD (child_online.c): reconnect a remote child, find
+ * the member it is and bring it back (child_return.h).
+ */
+int cli_child_online(struct cli_ctx *ctx, const char *name, const char *child);
 
 /* Parses global flags and runs one command; objects ends with NULL. */
 int cli_run(struct cli_ctx *ctx, const struct cli_object *const *objects,

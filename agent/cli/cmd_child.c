@@ -12,36 +12,37 @@ static int child_offline_cmd(struct cli_ctx *ctx, int argc, char **argv)
 	return cli_run_child_op(ctx, argc, argv, nexus_child_offline, "offlined");
 }
 
-/* An nvmf:// or iscsi:// child is reconnected first (child_remote.c). */
+/* An nvmf:// or iscsi:// child is reconnected first (child_online.c). */
 static int child_online_cmd(struct cli_ctx *ctx, int argc, char **argv)
 {
 	const char *name, *child;
-	struct child_uri uri;
 
 	if (cli_parse_name_child(ctx, argc, argv, NULL, &name, &child))
 		return 1;
-	if (!child_uri_parse(child, &uri) && (uri.scheme == CHILD_SCHEME_NVMF ||
-					      uri.scheme == CHILD_SCHEME_ISCSI))
-		return cli_child_online_remote(ctx, name, child);
-	return cli_child_op(ctx, name, child, nexus_child_online, "onlined");
+	return cli_child_online(ctx, name, child);
 }
 
 static const struct cli_command child_commands[] = {
 	{ "fault", child_fault_cmd, "NAME CHILD",
 	  "Mark CHILD of nexus NAME faulted: it gets no more IO",
-	  "A faulted child stays faulted until it is removed and added again.\n\n"
+	  "A faulted child stays faulted until 'child online' brings it back\n"
+	  "(copied in full: what it holds is no longer trusted) or it is\n"
+	  "removed.  mayastor-agent never brings back a child faulted this way.\n\n"
 	  CLI_CHILD_HELP },
 	{ "offline", child_offline_cmd, "NAME CHILD",
 	  "Take CHILD of nexus NAME offline for maintenance",
 	  "Writes made while it is offline are tracked, so 'child online'\n"
 	  "only rebuilds what changed.\n\n" CLI_CHILD_HELP },
 	{ "online", child_online_cmd, "NAME CHILD",
-	  "Bring an offline CHILD of nexus NAME back, rebuilding what changed",
-	  "An nvmf:// or iscsi:// CHILD is reconnected first (its device may\n"
-	  "come back under another name: the nexus's child is found by the\n"
-	  "member UUID in its label).  An offline child copies only what\n"
-	  "changed; a faulted one is removed and added again, and rebuilt in\n"
-	  "full.\n\n" CLI_CHILD_HELP },
+	  "Bring CHILD of nexus NAME back (offline, faulted, or missing since assembly)",
+	  "An nvmf:// or iscsi:// CHILD is reconnected first (a controller or\n"
+	  "session this host has is reused).  Its device may come back under\n"
+	  "another name: the member is found by its path, else by the member\n"
+	  "UUID in the device's label.  What is copied: only the regions written\n"
+	  "while it was away (the write-intent bitmap) for a child that was\n"
+	  "offline, faulted on an IO error (a lost target) or missing since\n"
+	  "assembly; everything for a child faulted with 'child fault'.  A\n"
+	  "missing member rejoins its slot.\n\n" CLI_CHILD_HELP },
 	{ 0 },
 };
 

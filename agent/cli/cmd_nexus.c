@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "agent_record.h"
 #include "agent_state.h"
 #include "cli.h"
 #include "size.h"
@@ -300,31 +301,71 @@ static int forget_one(struct cli_ctx *ctx, const char *name,
 	return 0;
 }
 
-/* Forgets one missing member, or (uuid NULL) every one. */
-static int forget_missing(struct cli_ctx *ctx, const char *name,
+/* Forgets one missing member, or (uuid NULL) every one; the exit status. */
+static int forget_members(struct cli_ctx *ctx, const char *name,
 			  const struct nexus_uuid *uuid)
 {
 	struct nexus_info info;
 	int rc = 0, forgot = 0, err;
 
-	if (!uuid) {
-		err = nexus_get(ctx->h, name, &info);
-		if (err)
-			return cli_nexus_error(ctx, err, NULL);
-		for (size_t i = 0; !rc && i < info.n_children; i++) {
-			if (info.children[i].state != NEXUS_CHILD_MISSING)
-				continue;
-			rc = forget_one(ctx, name, &info.children[i].uuid);
-			forgot++;
-		}
-		nexus_info_free(&info);
-		if (!forgot)
-			return cli_error(ctx, "nexus %s has no missing member", name);
-	} else {
-		rc = forget_one(ctx, name, uuid);
+	if (uuid)
+		return forget_one(ctx, name, uuid);
+	err = nexus_get(ctx->h, name, &info);
+	if (err)
+		return cli_nexus_error(ctx, err, NULL);
+	for (size_t i = 0; !rc && i < info.n_children; i++) {
+		if (info.children[i].state != NEXUS_CHILD_MISSING)
+			continue;
+		rc = forget_one(ctx, name, &info.children[i].uuid);
+		forgot++;
 	}
-	cli_record_nexus(ctx, name);
-	return rc ? rc : cli_output_done(ctx, 0);
+	nexus_info_free(&info);
+	if (!forgot)
+		return cli_error(ctx, "nexus %s has no missing member", name);
+	return rc;
+}
+
+/* A removal, done under the state file's lock (cli_record_change()). */
+struct removal {
+	struct cli_ctx *ctx;
+	const char *name;
+	const struct nexus_uuid *uuid;	/* forget: this member, NULL: all */
+	const char *child, *path;	/* remove: the child and its device */
+	uint32_t flags;
+	int rc;				/* exit status */
+};
+
+/*
+ * Under the lock, so that mayastor-agent, which reconnects lost members,
+ * cannot bring back one between our look and the kernel's answer.
+ */
+static int removal_op(const struct agent_state *s, void *arg)
+{
+	struct removal *r = arg;
+	char label[600];
+	int err;
+
+	(void)s;
+	if (!r->path) {
+		r->rc = forget_members(r->ctx, r->name, r->uuid);
+		return r->rc ? -EINVAL : 0;
+	}
+	err = nexus_child_remove(r->ctx->h, r->name, r->path, r->flags);
+	/* Reported now: the record that follows asks the kernel again. */
+	if (err)
+		r->rc = cli_nexus_error(r->ctx, err, child_label(r->child, r->path,
+								 label, sizeof(label)));
+	return err;
+}
+
+static int forget_missing(struct cli_ctx *ctx, const char *name,
+			  const struct nexus_uuid *uuid)
+{
+	struct removal r = { .ctx = ctx, .name = name, .uuid = uuid };
+	struct record_change ch = { .op = removal_op, .arg = &r };
+
+	cli_record_change(ctx, name, &ch);
+	return r.rc ? r.rc : cli_output_done(ctx, 0);
 }
 
 /* "missing", or a member UUID that names no file here. */
@@ -374,8 +415,8 @@ static int nexus_remove_cmd(struct cli_ctx *ctx, int argc, char **argv)
 	struct nexus_uuid uuid;
 	struct child_target t;
 	const char *name, *child;
-	char label[600];
-	int err;
+	struct removal r;
+	struct record_change ch = { .op = removal_op, .arg = &r };
 
 	if (cli_parse_name_child(ctx, argc, argv, opts, &name, &child))
 		return 1;
@@ -383,12 +424,12 @@ static int nexus_remove_cmd(struct cli_ctx *ctx, int argc, char **argv)
 		return cli_connect(ctx) ? 1 : forget_missing(ctx, name, all ? NULL : &uuid);
 	if (find_child_or_gone(ctx, name, child, &t))
 		return 1;
-	err = nexus_child_remove(ctx->h, name, t.path, force ? NEXUS_F_FORCE : 0);
-	if (err)
-		return cli_nexus_error(ctx, err, child_label(child, t.path, label,
-							     sizeof(label)));
+	r = (struct removal){ .ctx = ctx, .name = name, .child = child,
+			      .path = t.path, .flags = force ? NEXUS_F_FORCE : 0 };
+	cli_record_change(ctx, name, &ch);
+	if (r.rc)
+		return r.rc;
 	child_release_remote(t.path);
-	cli_record_nexus(ctx, name);
 	return cli_report(ctx, "removed", name, child, t.path);
 }
 

@@ -24,6 +24,17 @@ void cli_record_nexus(struct cli_ctx *ctx, const char *name)
 		warn_unrecorded(ctx, "nexus", name, err);
 }
 
+void cli_record_change(struct cli_ctx *ctx, const char *name,
+		       struct record_change *ch)
+{
+	char err[1024];
+
+	/* A change that failed changed nothing: no record to miss. */
+	if (record_nexus_change(ctx->h, ctx->state_file, name, ch, err,
+				sizeof(err)) && !ch->op_rc)
+		warn_unrecorded(ctx, "nexus", name, err);
+}
+
 void cli_forget_nexus(struct cli_ctx *ctx, const char *name)
 {
 	char err[1024];

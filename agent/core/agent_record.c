@@ -320,8 +320,8 @@ static int drop_pool(struct agent_state *s, void *arg)
 
 /* ---- the entry points ---------------------------------------------------- */
 
-int record_nexus_info(const char *state_file, const struct nexus_info *info,
-		      char *err, size_t errlen)
+int record_put_nexus(struct agent_state *s, const struct nexus_info *info,
+		     char *err, size_t errlen)
 {
 	struct state_nexus *entry = calloc(1, sizeof(*entry));
 	struct nexus_put put = { .entry = entry };
@@ -335,8 +335,69 @@ int record_nexus_info(const char *state_file, const struct nexus_info *info,
 		put.n_missing += info->children[i].state == NEXUS_CHILD_MISSING;
 	rc = record_nexus_entry(info, entry, err, errlen);
 	if (!rc)
-		rc = record_update(state_file, put_nexus, &put, err, errlen);
+		rc = put_nexus(s, &put);
 	free(entry);
+	return rc;
+}
+
+struct info_put {
+	const struct nexus_info *info;
+	char *err;
+	size_t errlen;
+};
+
+static int put_info(struct agent_state *s, void *arg)
+{
+	struct info_put *p = arg;
+
+	return record_put_nexus(s, p->info, p->err, p->errlen);
+}
+
+int record_nexus_info(const char *state_file, const struct nexus_info *info,
+		      char *err, size_t errlen)
+{
+	struct info_put p = { info, err, errlen };
+
+	return record_update(state_file, put_info, &p, err, errlen);
+}
+
+struct change_put {
+	struct nexus_handle *h;
+	const char *name;
+	struct record_change *ch;
+	char *err;
+	size_t errlen;
+};
+
+/* The change, then the nexus as the kernel has it now (gone: as it was). */
+static int change_and_put(struct agent_state *s, void *arg)
+{
+	struct change_put *p = arg;
+	struct nexus_info info;
+	int rc;
+
+	p->ch->op_rc = p->ch->op(s, p->ch->arg);
+	p->ch->ran = true;
+	if (nexus_get(p->h, p->name, &info))
+		return 0;
+	rc = record_put_nexus(s, &info, p->err, p->errlen);
+	nexus_info_free(&info);
+	return rc;
+}
+
+int record_nexus_change(struct nexus_handle *h, const char *state_file,
+			const char *name, struct record_change *ch, char *err,
+			size_t errlen)
+{
+	struct change_put p = { h, name, ch, err, errlen };
+	int rc = 0;
+
+	ch->ran = false;
+	if (state_file)
+		rc = record_update(state_file, change_and_put, &p, err, errlen);
+	/* No lock or no file: the change does not depend on its record. */
+	if (!ch->ran)
+		ch->op_rc = ch->op(NULL, ch->arg);
 	return rc;
 }
 

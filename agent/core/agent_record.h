@@ -41,6 +41,40 @@ int record_nexus_info(const char *state_file, const struct nexus_info *info,
 int forget_nexus(const char *state_file, const char *name, char *err,
 		 size_t errlen);
 
+/*
+ * The entry of nexus info put into s, as record_nexus_info() does it, for
+ * a caller that holds the lock (record_update()): 1 if s changed, 0 if
+ * not, -errno and err.
+ */
+int record_put_nexus(struct agent_state *s, const struct nexus_info *info,
+		     char *err, size_t errlen);
+
+/*
+ * A change to a nexus made with the state file's lock held, and recorded
+ * in the same read-modify-write: nothing else that takes the lock (the
+ * CLI, mayastor-agent's reconnects) comes between what op saw, what it
+ * did and its record.  op gets the state file's content (NULL when the
+ * lock or the file could not be had: op runs all the same, as the change
+ * does not depend on its record) and returns 0 or -errno, keeping its
+ * reason in arg.
+ */
+struct record_change {
+	int (*op)(const struct agent_state *s, void *arg);
+	void *arg;
+	int op_rc;	/* what op returned */
+	bool ran;	/* op ran under the lock */
+};
+
+/*
+ * Runs ch->op under the lock, then records nexus name as the kernel has
+ * it (nothing when it is gone).  op's result is ch->op_rc; returns 0, or
+ * the record's failure (-errno and err) whether or not op succeeded.
+ * state_file NULL: op runs without a lock or a record.
+ */
+int record_nexus_change(struct nexus_handle *h, const char *state_file,
+			const char *name, struct record_change *ch, char *err,
+			size_t errlen);
+
 /* Adds or replaces the entry of pool name (as LVM has it now). */
 int record_pool(const char *state_file, const char *name, char *err,
 		size_t errlen);
