@@ -87,6 +87,9 @@ int record_nexus_entry(const struct nexus_info *info, struct state_nexus *out,
 				 info->children[i].path);
 			return -ENAMETOOLONG;
 		}
+		if (info->children[i].uuid_present)
+			nexus_uuid_format(&info->children[i].uuid,
+					  out->members[out->n_children]);
 		out->n_children++;
 	}
 	return 0;
@@ -196,63 +199,118 @@ static bool has_child(const struct state_nexus *n, const char *spec)
 	return false;
 }
 
+static bool is_remote_spec(const char *spec)
+{
+	return strncmp(spec, "nvmf://", 7) == 0 || strncmp(spec, "iscsi://", 8) == 0;
+}
+
+/* The entry of old for member (36-character text), or -1. */
+static int old_of_member(const struct state_nexus *old, const char *member)
+{
+	for (size_t i = 0; member[0] && i < old->n_children; i++)
+		if (strcmp(old->members[i], member) == 0)
+			return (int)i;
+	return -1;
+}
+
+static void append_child(struct state_nexus *want, const struct state_nexus *old,
+			 size_t i)
+{
+	memcpy(want->children[want->n_children], old->children[i],
+	       sizeof(want->children[0]));
+	memcpy(want->members[want->n_children], old->members[i],
+	       sizeof(want->members[0]));
+	want->n_children++;
+}
+
 /*
- * The recorded children that are missing stay in the record after those the
- * kernel has: a nexus restored without them should get them back when they
- * return, not forget them.  At most as many as the kernel still counts as
- * missing members: one forgotten there (nexus remove NAME UUID|missing) is
- * no longer waited for.
+ * Members the kernel still waits for (MISSING) keep their recorded child
+ * after those the kernel has, found by member UUID: a nexus restored
+ * without a file, a disk or a remote target should get it back when it
+ * returns (mayastor-agent reconnects remote ones), not forget it.  Entries
+ * of an older record name no member: a file that does not exist or a
+ * remote URI that no child of the kernel is stays, up to as many members
+ * as the kernel misses and the record does not name.  A member forgotten
+ * (nexus remove NAME UUID|missing) or removed is not missing: it goes.
  */
 static void keep_missing_children(const struct state_nexus *old,
-				  struct state_nexus *want, size_t n_missing)
+				  struct state_nexus *want,
+				  const struct nexus_info *info)
 {
-	for (size_t i = 0; i < old->n_children && n_missing; i++) {
+	char uuid[NEXUS_UUID_STRLEN + 1];
+	size_t unnamed = 0;
+	int i;
+
+	for (size_t k = 0; k < info->n_children; k++) {
+		const struct nexus_child_info *c = &info->children[k];
+
+		if (c->state != NEXUS_CHILD_MISSING)
+			continue;
+		i = c->uuid_present ? old_of_member(old, nexus_uuid_format(&c->uuid, uuid)) : -1;
+		if (i < 0)
+			unnamed++;
+		else if (!has_child(want, old->children[i]) &&
+			 want->n_children < NEXUS_MAX_CHILDREN)
+			append_child(want, old, (size_t)i);
+	}
+	for (size_t j = 0; j < old->n_children && unnamed; j++) {
 		if (want->n_children == NEXUS_MAX_CHILDREN)
 			return;
-		if (!has_child(want, old->children[i]) && child_missing(old->children[i])) {
-			memcpy(want->children[want->n_children++], old->children[i],
-			       sizeof(want->children[0]));
-			n_missing--;
-		}
+		if (old->members[j][0] || has_child(want, old->children[j]) ||
+		    !(child_missing(old->children[j]) || is_remote_spec(old->children[j])))
+			continue;
+		append_child(want, old, j);
+		unnamed--;
 	}
 }
 
 /*
- * A remote child's namespace is gone once its controller is (the target
+ * A remote child's device is gone once its controller is (the target
  * died): the kernel still shows the old /dev/nvmeXnY, which names nothing
- * now.  Such a path keeps the nvmf:// URI of the old record that the new
- * one lacks, so that the daemon reconnects it at the next boot.
+ * now.  Such a path keeps the URI recorded for the same member, so that
+ * the daemon reconnects it (and a restore after a reboot finds it).  An
+ * older record names no member: the first nvmf:// URI the new entry lacks.
  */
-static bool vanished_nvme(const char *spec)
+static bool vanished_dev(const char *spec)
 {
 	struct stat st;
 
-	return strncmp(spec, "/dev/nvme", 9) == 0 && stat(spec, &st) != 0;
+	return strncmp(spec, "/dev/", 5) == 0 && stat(spec, &st) != 0;
 }
 
 static void keep_remote_children(const struct state_nexus *old,
 				 struct state_nexus *want)
 {
 	size_t next = 0;
+	int i;
 
-	for (size_t i = 0; i < want->n_children; i++) {
-		if (!vanished_nvme(want->children[i]))
+	for (size_t k = 0; k < want->n_children; k++) {
+		if (!vanished_dev(want->children[k]))
+			continue;
+		i = old_of_member(old, want->members[k]);
+		if (i >= 0) {
+			if (is_remote_spec(old->children[i]))
+				memcpy(want->children[k], old->children[i],
+				       sizeof(want->children[0]));
+			continue;
+		}
+		if (strncmp(want->children[k], "/dev/nvme", 9) != 0)
 			continue;
 		while (next < old->n_children &&
 		       (strncmp(old->children[next], "nvmf://", 7) != 0 ||
-			has_child(want, old->children[next])))
+			old->members[next][0] || has_child(want, old->children[next])))
 			next++;
 		if (next == old->n_children)
 			return;
-		memcpy(want->children[i], old->children[next++],
+		memcpy(want->children[k], old->children[next++],
 		       sizeof(want->children[0]));
 	}
 }
 
-/* A nexus entry to record, and how many members the kernel misses. */
+/* A nexus entry to record, and the kernel's view it was made from. */
 struct nexus_put {
 	struct state_nexus *entry;
-	size_t n_missing;
+	const struct nexus_info *info;
 };
 
 /* Returns 1 when s changed, 0 when it already said so, -ENOMEM. */
@@ -264,7 +322,7 @@ static int put_nexus(struct agent_state *s, void *arg)
 
 	if (n && strcmp(n->uuid, want->uuid) == 0) {
 		keep_remote_children(n, want);
-		keep_missing_children(n, want, put->n_missing);
+		keep_missing_children(n, want, put->info);
 		want->share = n->share;	/* the kernel knows nothing of it */
 	}
 	if (n && memcmp(n, want, sizeof(*n)) == 0)
@@ -324,15 +382,13 @@ int record_put_nexus(struct agent_state *s, const struct nexus_info *info,
 		     char *err, size_t errlen)
 {
 	struct state_nexus *entry = calloc(1, sizeof(*entry));
-	struct nexus_put put = { .entry = entry };
+	struct nexus_put put = { .entry = entry, .info = info };
 	int rc;
 
 	if (!entry) {
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
-	for (size_t i = 0; i < info->n_children; i++)
-		put.n_missing += info->children[i].state == NEXUS_CHILD_MISSING;
 	rc = record_nexus_entry(info, entry, err, errlen);
 	if (!rc)
 		rc = put_nexus(s, &put);

@@ -135,6 +135,32 @@ static int parse_number(struct parse_ctx *pc, json_object *obj, const char *key,
 	return 0;
 }
 
+/* "members": optional; one UUID (or null) per child. */
+static int parse_members(struct parse_ctx *pc, json_object *obj,
+			 struct state_nexus *n)
+{
+	json_object *arr, *v;
+	struct nexus_uuid u;
+
+	if (!json_object_object_get_ex(obj, "members", &arr) || !arr)
+		return 0;
+	if (!json_object_is_type(arr, json_type_array) ||
+	    json_object_array_length(arr) != n->n_children)
+		return bad(pc, "nexus %s: \"members\": expected one member UUID "
+			   "(or null) per child", n->name);
+	for (size_t i = 0; i < n->n_children; i++) {
+		v = json_object_array_get_idx(arr, i);
+		if (!v)
+			continue;
+		if (!json_object_is_type(v, json_type_string) ||
+		    nexus_uuid_parse(json_object_get_string(v), &u))
+			return bad(pc, "nexus %s: \"members\": expected one member "
+				   "UUID (or null) per child", n->name);
+		nexus_uuid_format(&u, n->members[i]);
+	}
+	return 0;
+}
+
 /* "share": only while published. */
 static int parse_share(struct parse_ctx *pc, json_object *obj,
 		       struct state_nexus *n)
@@ -176,6 +202,8 @@ static int parse_nexus(struct parse_ctx *pc, json_object *obj,
 		return -EINVAL;
 	if (!n->n_children)
 		return bad(pc, "nexus %s: no children", n->name);
+	if (parse_members(pc, obj, n))
+		return -EINVAL;
 	return parse_share(pc, obj, n);
 }
 
@@ -240,6 +268,23 @@ static json_object *paths_to_json(const char (*paths)[PATH_MAX], size_t n)
 	return arr;
 }
 
+/* The "members" array, or NULL when no member is known (an older entry). */
+static json_object *members_to_json(const struct state_nexus *n)
+{
+	json_object *arr;
+	bool any = false;
+
+	for (size_t i = 0; i < n->n_children; i++)
+		any |= n->members[i][0] != '\0';
+	if (!any)
+		return NULL;
+	arr = json_object_new_array();
+	for (size_t i = 0; arr && i < n->n_children; i++)
+		json_object_array_add(arr, n->members[i][0] ?
+				      json_object_new_string(n->members[i]) : NULL);
+	return arr;
+}
+
 static json_object *pool_to_json(const struct state_pool *p)
 {
 	json_object *o = json_object_new_object();
@@ -252,6 +297,7 @@ static json_object *pool_to_json(const struct state_pool *p)
 static json_object *nexus_to_state_json(const struct state_nexus *n)
 {
 	json_object *o = json_object_new_object();
+	json_object *members;
 
 	json_object_object_add(o, "name", json_object_new_string(n->name));
 	json_object_object_add(o, "uuid", json_object_new_string(n->uuid));
@@ -259,6 +305,9 @@ static json_object *nexus_to_state_json(const struct state_nexus *n)
 	json_object_object_add(o, "region_size", json_object_new_int64(n->region_size));
 	json_object_object_add(o, "children",
 			       paths_to_json(n->children, n->n_children));
+	members = members_to_json(n);
+	if (members)
+		json_object_object_add(o, "members", members);
 	if (n->share.present)
 		json_object_object_add(o, "share", share_to_state_json(&n->share));
 	return o;

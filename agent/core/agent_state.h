@@ -13,8 +13,14 @@
  *	  "nexuses": [ { "name": "nx0", "uuid": "...", "size": 1048576,
  *			 "region_size": 4194304,
  *			 "children": [ "/var/lib/a.img", "lvol://p0/r1" ],
+ *			 "members": [ "UUID", "UUID" ],
  *			 "share": { "protocol": "vhost-user", ... } } ] }
  *
+ * "members" holds the member UUID each child's label carries (null when
+ * unknown), one per child: it ties a recorded child to the kernel's
+ * member, even while the child's device is gone, so that a missing member
+ * keeps its place in the record and mayastor-agent knows which URI to
+ * reconnect (reconnect.h).  Files without it (older agents) still load.
  * "share" (share.h) is there only while the nexus is published.
  */
 #ifndef AGENT_STATE_H
@@ -46,6 +52,8 @@ struct state_nexus {
 	uint32_t region_size;		/* bytes, 0: the kernel's default */
 	size_t n_children;
 	char children[NEXUS_MAX_CHILDREN][PATH_MAX];
+	/* children[i]'s member UUID (36-character form), "" when unknown */
+	char members[NEXUS_MAX_CHILDREN][NEXUS_UUID_STRLEN + 1];
 	struct state_share share;	/* .present while published */
 };
 

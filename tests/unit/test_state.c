@@ -288,6 +288,189 @@ static void record_keeps_the_share(void **state)
 	rmdir(dir);
 }
 
+#define M1 "0a1b2c3d-0000-4000-8000-000000000001"
+#define M2 "0a1b2c3d-0000-4000-8000-000000000002"
+#define NX_MEMBERS(members) \
+	"{ \"version\": 1, \"nexuses\": [ { \"name\": \"nx0\", \"uuid\": \"" UUID1 \
+	"\", \"children\": [ \"/dev/a\", \"nvmf://h/nqn.x\" ], \"members\": " \
+	members " } ] }"
+
+static void members_round_trip(void **state)
+{
+	struct agent_state s, again;
+	char err[256], *text;
+
+	(void)state;
+	assert_int_equal(agent_state_parse(NX_MEMBERS("[ null, \"" M2 "\" ]"), &s,
+					   err, sizeof(err)), 0);
+	assert_string_equal(s.nexuses[0].members[0], "");
+	assert_string_equal(s.nexuses[0].members[1], M2);
+	text = agent_state_format(&s);
+	assert_int_equal(agent_state_parse(text, &again, err, sizeof(err)), 0);
+	assert_memory_equal(again.nexuses[0].members, s.nexuses[0].members,
+			    sizeof(s.nexuses[0].members));
+	free(text);
+	agent_state_free(&again);
+	/* No member known (an older agent's entry): no key at all. */
+	s.nexuses[0].members[1][0] = '\0';
+	text = agent_state_format(&s);
+	assert_null(strstr(text, "members"));
+	free(text);
+	agent_state_free(&s);
+	refused(NX_MEMBERS("[ \"" M1 "\" ]"),
+		"nexus nx0: \"members\": expected one member UUID (or null) per child");
+	refused(NX_MEMBERS("[ \"" M1 "\", \"x\" ]"), "\"members\": expected");
+	refused(NX_MEMBERS("{}"), "\"members\": expected");
+}
+
+/* A state file under a fresh directory, holding nexus nx0 as entry. */
+struct tmp_state {
+	char dir[64], path[128], lock[140];
+};
+
+static void tmp_state_make(struct tmp_state *t, const struct state_nexus *entry)
+{
+	struct agent_state s = { 0 };
+	char err[256];
+
+	strcpy(t->dir, "/var/tmp/nexus-members-test.XXXXXX");
+	assert_non_null(mkdtemp(t->dir));
+	snprintf(t->path, sizeof(t->path), "%s/agent.json", t->dir);
+	snprintf(t->lock, sizeof(t->lock), "%s.lock", t->path);
+	*agent_state_add_nexus(&s) = *entry;
+	assert_int_equal(agent_state_save(t->path, &s, err, sizeof(err)), 0);
+	agent_state_free(&s);
+}
+
+static void tmp_state_drop(struct tmp_state *t)
+{
+	unlink(t->path);
+	unlink(t->lock);
+	rmdir(t->dir);
+}
+
+/* fixture_nexus's nx0 as recorded: /dev/vdb (M1) and a remote child (M2). */
+static struct state_nexus *recorded_nx0(const char *remote, const char *member)
+{
+	struct state_nexus *n = calloc(1, sizeof(*n));
+
+	assert_non_null(n);
+	strcpy(n->name, "nx0");
+	strcpy(n->uuid, "123e4567-e89b-12d3-a456-426614174000");
+	n->n_children = 2;
+	strcpy(n->children[0], "/dev/vdb");
+	strcpy(n->members[0], M1);
+	strcpy(n->children[1], remote);
+	strcpy(n->members[1], member);
+	return n;
+}
+
+/* The kernel's nx0: /dev/vdb (M1) online, the remote member M2 as state. */
+static void kernel_nx0(struct nexus_info *info, enum nexus_child_state state,
+		       const char *path)
+{
+	fixture_nexus(info);
+	strcpy(info->children[0].path, "/dev/vdb");
+	nexus_uuid_parse(M1, &info->children[0].uuid);
+	info->children[0].uuid_present = true;
+	info->children[1].state = state;
+	info->children[1].rebuild_present = false;
+	strcpy(info->children[1].path, path);
+	nexus_uuid_parse(M2, &info->children[1].uuid);
+	info->children[1].uuid_present = true;
+}
+
+static void record_and_load(struct tmp_state *t, const struct nexus_info *info,
+			    struct agent_state *back)
+{
+	char err[256];
+
+	assert_int_equal(record_nexus_info(t->path, info, err, sizeof(err)), 0);
+	assert_int_equal(agent_state_load(t->path, back, err, sizeof(err)), 0);
+	assert_int_equal(back->n_nexuses, 1);
+}
+
+#define URI "nvmf://10.0.0.5:4420/nqn.2019-05.io.openebs:r1"
+
+/*
+ * A remote member missing since assembly (its target was down at boot)
+ * keeps its URI, found by its member UUID, so that the daemon reconnects
+ * it; once forgotten or removed (not missing any more) it goes.
+ */
+static void missing_member_keeps_its_uri(void **state)
+{
+	struct state_nexus *n = recorded_nx0(URI, M2);
+	struct nexus_info info;
+	struct agent_state back;
+	struct tmp_state t;
+
+	(void)state;
+	tmp_state_make(&t, n);
+	kernel_nx0(&info, NEXUS_CHILD_MISSING, "");
+	record_and_load(&t, &info, &back);
+	assert_int_equal(back.nexuses[0].n_children, 2);
+	assert_string_equal(back.nexuses[0].children[1], URI);
+	assert_string_equal(back.nexuses[0].members[1], M2);
+	agent_state_free(&back);
+	/* Forgotten: the kernel has only /dev/vdb now. */
+	info.n_children = 1;
+	record_and_load(&t, &info, &back);
+	assert_int_equal(back.nexuses[0].n_children, 1);
+	assert_string_equal(back.nexuses[0].members[0], M1);
+	agent_state_free(&back);
+	info.n_children = 2;
+	nexus_info_free(&info);
+	tmp_state_drop(&t);
+	free(n);
+}
+
+/* An older record names no member: a missing remote URI stays all the same. */
+static void older_record_keeps_a_missing_uri(void **state)
+{
+	struct state_nexus *n = recorded_nx0(URI, "");
+	struct nexus_info info;
+	struct agent_state back;
+	struct tmp_state t;
+
+	(void)state;
+	n->members[0][0] = '\0';
+	tmp_state_make(&t, n);
+	kernel_nx0(&info, NEXUS_CHILD_MISSING, "");
+	record_and_load(&t, &info, &back);
+	assert_int_equal(back.nexuses[0].n_children, 2);
+	assert_string_equal(back.nexuses[0].children[1], URI);
+	assert_string_equal(back.nexuses[0].members[0], M1);	/* learnt */
+	assert_string_equal(back.nexuses[0].members[1], "");
+	agent_state_free(&back);
+	nexus_info_free(&info);
+	tmp_state_drop(&t);
+	free(n);
+}
+
+/*
+ * A faulted remote child whose namespace vanished (the controller was
+ * given up) keeps the URI recorded for its member, not the dead path.
+ */
+static void vanished_namespace_keeps_its_uri(void **state)
+{
+	struct state_nexus *n = recorded_nx0(URI, M2);
+	struct nexus_info info;
+	struct agent_state back;
+	struct tmp_state t;
+
+	(void)state;
+	tmp_state_make(&t, n);
+	kernel_nx0(&info, NEXUS_CHILD_FAULTED, "/dev/nvme97n1");
+	record_and_load(&t, &info, &back);
+	assert_int_equal(back.nexuses[0].n_children, 2);
+	assert_string_equal(back.nexuses[0].children[1], URI);
+	assert_string_equal(back.nexuses[0].members[1], M2);
+	agent_state_free(&back);
+	nexus_info_free(&info);
+	tmp_state_drop(&t);
+	free(n);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -300,6 +483,10 @@ int main(void)
 		cmocka_unit_test(share_round_trip),
 		cmocka_unit_test(bad_shares_say_why),
 		cmocka_unit_test(record_keeps_the_share),
+		cmocka_unit_test(members_round_trip),
+		cmocka_unit_test(missing_member_keeps_its_uri),
+		cmocka_unit_test(older_record_keeps_a_missing_uri),
+		cmocka_unit_test(vanished_namespace_keeps_its_uri),
 	};
 
 	return cmocka_run_group_tests_name("state", tests, NULL, NULL);
