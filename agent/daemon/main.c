@@ -4,7 +4,10 @@
  * nexuses of its configuration (agent_restore.h), then follows the kernel's
  * events and keeps the configuration in step with what the node has
  * (agent_record.h), until SIGTERM or SIGINT.  SIGHUP re-reads the node.
- * It logs one line per action to stderr (the journal, under systemd).
+ * Meanwhile it brings lost remote children back (reconnect.h) and keeps
+ * published nexuses served (publish.h).  It sleeps in poll() until an
+ * event, a signal or the next thing due.  It logs one line per action to
+ * stderr (the journal, under systemd).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -27,6 +30,7 @@
 #include "iscsi_host.h"
 #include "nvmf_host.h"
 #include "publish.h"
+#include "reconnect.h"
 #include "replica.h"
 
 #define PROG "mayastor-agent"
@@ -38,6 +42,7 @@ struct daemon {
 	struct nexus_handle *ev;	/* events only */
 	struct supervisor sv;		/* the published nexuses' servers */
 	long long last_pass_ms;		/* of supervise_shares(), monotonic */
+	struct reconnector rc;		/* lost remote children */
 };
 
 /* How often the servers of published nexuses are looked at (ms). */
@@ -75,6 +80,8 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: " PROG " [--state-file FILE] [--restore-only | --no-restore]\n"
+		"       [--reconnect on|off] [--reconnect-delay S]\n"
+		"       [--reconnect-max-delay S] [--reconnect-give-up S]\n"
 		"\n"
 		"The mayastor node daemon.  At start it restores the pools and nexuses\n"
 		"recorded in its state file: pools are imported (image files attached\n"
@@ -83,7 +90,16 @@ static void usage(FILE *f)
 		"children that can be found (nvmf:// children connected and iscsi://\n"
 		"children logged in first).  It then follows nexus.ko's events and\n"
 		"records every nexus created, changed or destroyed, until SIGTERM.\n"
-		"SIGHUP records the whole node again.\n"
+		"SIGHUP records the whole node again and tries again the lost\n"
+		"children it gave up on.\n"
+		"\n"
+		"Lost remote children: an nvmf:// or iscsi:// child that faulted on an\n"
+		"IO error (its target went) or is missing since assembly (its target\n"
+		"was down at boot) is reconnected and brought back, as 'mayastor-client\n"
+		"child online' does, with a backoff; only the regions written while it\n"
+		"was away are copied.  Never a child removed on purpose, nor one\n"
+		"faulted with 'child fault'.  One line per attempt:\n"
+		"  reconnect NEXUS member UUID (URI): attempt N failed: WHY; next in S s\n"
 		"\n"
 		"Published nexuses (mayastor-client nexus publish): after restoring\n"
 		"the nexuses it starts a mayastor-vhost server for every publication\n"
@@ -98,11 +114,34 @@ static void usage(FILE *f)
 		"                     into the same file\n"
 		"  --restore-only     restore, record the node, and exit\n"
 		"  --no-restore       only follow events\n"
+		"  --reconnect on|off bring lost remote children back (default on)\n"
+		"  --reconnect-delay S\n"
+		"                     the first attempt S seconds after the child is\n"
+		"                     lost, then after 2 S, 4 S ... (default %d, 1-%d)\n"
+		"  --reconnect-max-delay S\n"
+		"                     at most S seconds between attempts (default %d)\n"
+		"  --reconnect-give-up S\n"
+		"                     stop trying S seconds after it was lost\n"
+		"                     (default %d: never)\n"
 		"  -h, --help         this text\n"
 		"\n"
 		"Exit status: 0 after SIGTERM/SIGINT (or a complete --restore-only),\n"
 		"1 when something could not be restored (--restore-only) or the\n"
-		"kernel module is not loaded, 2 on bad usage.\n");
+		"kernel module is not loaded, 2 on bad usage.\n",
+		RECONNECT_DEFAULT_DELAY, RECONNECT_DELAY_MAX,
+		RECONNECT_DEFAULT_MAX_DELAY, RECONNECT_DEFAULT_GIVE_UP);
+}
+
+/* --reconnect*: the long option's name says which. */
+static int reconnect_option(struct daemon *d, const char *option,
+			    const char *value)
+{
+	char why[200];
+
+	if (!reconnect_policy_set(&d->rc.policy, option, value, why, sizeof(why)))
+		return 0;
+	fprintf(stderr, PROG ": %s\n", why);
+	return 2;
 }
 
 static int parse_args(struct daemon *d, int argc, char **argv)
@@ -111,21 +150,34 @@ static int parse_args(struct daemon *d, int argc, char **argv)
 		{ "state-file", required_argument, NULL, 's' },
 		{ "restore-only", no_argument, NULL, 'r' },
 		{ "no-restore", no_argument, NULL, 'n' },
+		{ "reconnect", required_argument, NULL, 'R' },
+		{ "reconnect-delay", required_argument, NULL, 'R' },
+		{ "reconnect-max-delay", required_argument, NULL, 'R' },
+		{ "reconnect-give-up", required_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	int c;
+	char why[200];
+	int c, i;
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "h", opts, &i)) != -1) {
 		switch (c) {
 		case 's': d->state_file = optarg; break;
 		case 'r': d->follow = false; break;
 		case 'n': d->restore = false; break;
+		case 'R':
+			if (reconnect_option(d, opts[i].name, optarg))
+				return 2;
+			break;
 		case 'h': usage(stdout); exit(0);
 		default:
 			fprintf(stderr, "Try '" PROG " --help'.\n");
 			return 2;
 		}
+	}
+	if (reconnect_policy_check(&d->rc.policy, why, sizeof(why))) {
+		fprintf(stderr, PROG ": %s\n", why);
+		return 2;
 	}
 	if (optind < argc) {
 		fprintf(stderr, PROG ": unexpected argument '%s'\n", argv[optind]);
@@ -220,6 +272,11 @@ static void on_event(struct daemon *d, const struct nexus_event *e)
 	default:
 		break;
 	}
+	/* A child lost, back or gone: which ones to reconnect may change. */
+	if (e->type == NEXUS_EVENT_CHILD_STATE || e->type == NEXUS_EVENT_CHILD_ADDED ||
+	    e->type == NEXUS_EVENT_CHILD_REMOVED || e->type == NEXUS_EVENT_NEXUS_CREATED ||
+	    e->type == NEXUS_EVENT_NEXUS_DESTROYED)
+		reconnect_rescan(&d->rc);
 }
 
 static void read_events(struct daemon *d)
@@ -234,6 +291,7 @@ static void read_events(struct daemon *d)
 	if (rc == -ENOBUFS) {
 		logf_("warning: ", "events were lost: recording the whole node");
 		record_node(d);
+		reconnect_rescan(&d->rc);
 	} else if (rc != -EAGAIN) {
 		logf_("error: ", "reading events: %s", strerror(-rc));
 	}
@@ -271,6 +329,40 @@ static void supervise_due(struct daemon *d)
 	supervise_shares(&d->sv);
 }
 
+/* How long poll() may sleep: until the next supervision pass or reconnect. */
+static int poll_timeout(const struct daemon *d)
+{
+	long long now = now_ms();
+	long long next = d->last_pass_ms + SUPERVISE_INTERVAL_MS;
+	long long rc_next = reconnect_next_due(&d->rc);
+
+	if (rc_next >= 0 && rc_next < next)
+		next = rc_next;
+	return next <= now ? 0 : (int)(next - now);
+}
+
+static void log_policy(const struct daemon *d)
+{
+	const struct reconnect_policy *p = &d->rc.policy;
+	char give_up[48] = "never giving up";
+
+	if (!p->enabled) {
+		logf_("", "reconnecting lost remote children: off");
+		return;
+	}
+	if (p->give_up_s)
+		snprintf(give_up, sizeof(give_up), "giving up after %u s", p->give_up_s);
+	logf_("", "reconnecting lost remote children: first attempt after %u s, "
+	      "then up to every %u s, %s", p->delay_s, p->max_delay_s, give_up);
+}
+
+/* SIGHUP: the whole node recorded again, and every lost child tried again. */
+static void on_sighup(struct daemon *d)
+{
+	record_node(d);
+	reconnect_reset(&d->rc);
+}
+
 /* Until SIGTERM/SIGINT; returns 0. */
 static int follow(struct daemon *d)
 {
@@ -286,8 +378,10 @@ static int follow(struct daemon *d)
 		return 1;
 	}
 	logf_("", "following nexus events");
+	log_policy(d);
 	for (;;) {
-		n = poll(fds, 2, SUPERVISE_INTERVAL_MS);
+		reconnect_run(&d->rc, now_ms());
+		n = poll(fds, 2, poll_timeout(d));
 		if (n < 0 && errno != EINTR)
 			break;
 		supervise_due(d);
@@ -298,7 +392,7 @@ static int follow(struct daemon *d)
 		if (fds[0].revents && read(fds[0].fd, &si, sizeof(si)) == sizeof(si)) {
 			if (si.ssi_signo != SIGHUP)
 				break;
-			record_node(d);
+			on_sighup(d);
 		}
 	}
 	close(fds[0].fd);
@@ -310,17 +404,23 @@ int main(int argc, char **argv)
 {
 	struct daemon d = { .restore = true, .follow = true };
 	unsigned int failed = 0;
-	int rc = parse_args(&d, argc, argv);
+	int rc;
 
+	reconnect_policy_default(&d.rc.policy);
+	rc = parse_args(&d, argc, argv);
 	if (rc)
 		return rc;
 	if (!d.state_file)
 		d.state_file = record_default_file();
 	d.sv.state_file = d.state_file;
 	d.sv.log.say = restore_say;
+	d.rc.state_file = d.state_file;
+	d.rc.resolvers = &daemon_resolvers;
+	d.rc.log.say = restore_say;
 	if (open_handles(&d)) {
 		rc = 1;
 	} else {
+		d.rc.h = d.req;
 		if (d.restore)
 			failed = restore(&d);
 		record_node(&d);
@@ -328,6 +428,7 @@ int main(int argc, char **argv)
 		rc = d.follow ? follow(&d) : failed != 0;
 	}
 	supervisor_free(&d.sv);
+	reconnector_free(&d.rc);
 	nexus_close(d.ev);
 	nexus_close(d.req);
 	return rc;
