@@ -313,6 +313,8 @@ struct nexus_child *nexus_child_open(struct nexus_dev *nx, const char *path,
 void nexus_child_close(struct nexus_child *c);
 struct nexus_child *nexus_child_find(struct nexus_dev *nx, const char *path,
 				     struct netlink_ext_ack *extack);
+struct nexus_child *nexus_child_find_member(struct nexus_dev *nx, const u8 *uuid,
+					    struct netlink_ext_ack *extack);
 void nexus_child_set_state(struct nexus_child *c,
 			   enum nexus_child_state state,
 			   enum nexus_child_reason reason);
@@ -328,7 +330,8 @@ int nexus_child_remove(struct nexus_child *c, u32 flags,
 int nexus_child_fault(struct nexus_child *c, u32 flags,
 		      struct netlink_ext_ack *extack);
 int nexus_child_offline(struct nexus_child *c, struct netlink_ext_ack *extack);
-int nexus_child_online(struct nexus_child *c, struct netlink_ext_ack *extack);
+int nexus_child_online(struct nexus_child *c, const char *path, bool reopen,
+		       u32 flags, struct netlink_ext_ack *extack);
 
 /* nexus_region.c */
 unsigned long nexus_region_of(struct nexus_dev *nx, sector_t sector);
@@ -362,6 +365,7 @@ int nexus_md_io(struct nexus_child *c, u64 md_byte, struct page *page,
 void nexus_extack_fmt(struct netlink_ext_ack *extack, const char *fmt, ...)
 	__printf(2, 3);
 bool nexus_member_slot_taken(struct nexus_dev *nx, unsigned int slot);
+int nexus_missing_member_slot(struct nexus_dev *nx, const u8 *uuid);
 void nexus_meta_forget(struct nexus_dev *nx, unsigned int slot);
 bool nexus_is_nexus_disk(struct gendisk *disk);
 int nexus_meta_forget_missing(struct nexus_dev *nx, const u8 *uuid,
@@ -374,6 +378,8 @@ int nexus_assemble_apply(struct nexus_dev *nx);
 void nexus_assemble_start(struct nexus_dev *nx);
 int nexus_child_rejoin(struct nexus_child *c, u32 flags,
 		       struct netlink_ext_ack *extack);
+int nexus_child_check_return(struct nexus_child *c, u32 flags,
+			     struct netlink_ext_ack *extack);
 
 /* nexus_bitmap.c */
 int nexus_bitmap_create(struct nexus_dev *nx);
@@ -438,6 +444,18 @@ static inline bool nexus_state_writable(enum nexus_child_state state)
 static inline bool nexus_child_writable(const struct nexus_child *c)
 {
 	return nexus_state_writable(READ_ONCE(c->state));
+}
+
+/*
+ * Faulted by the IO path (a write, a read, its rebuild), not by hand nor
+ * on its way out: behind by the bitmap when its catch-up needed no more.
+ */
+static inline bool nexus_child_fault_is_io(const struct nexus_child *c)
+{
+	enum nexus_child_reason reason = READ_ONCE(c->reason);
+
+	return reason == NEXUS_REASON_IO_ERROR ||
+	       reason == NEXUS_REASON_REBUILD_FAILED;
 }
 
 static inline void nexus_child_get(struct nexus_child *c)

@@ -399,19 +399,6 @@ void nexus_assemble_start(struct nexus_dev *nx)
 			nexus_rebuild_start(c, NULL);
 }
 
-/* The free member slot of a returning member, or -1. */
-static int nexus_rejoin_slot(struct nexus_dev *nx, const u8 *uuid)
-{
-	unsigned int s;
-
-	for (s = 0; s < NEXUS_MAX_CHILDREN; s++)
-		if (!nx->children[s] &&
-		    nx->members[s].state != NEXUS_MEMBER_EMPTY &&
-		    !memcmp(nx->members[s].uuid, uuid, NEXUS_UUID_LEN))
-			return s;
-	return -1;
-}
-
 /* Did @l's writer carry on without one of our ONLINE children? */
 static bool nexus_rejoin_split(struct nexus_dev *nx,
 			       const struct nexus_disk_label *l)
@@ -447,7 +434,7 @@ static int nexus_rejoin_label(struct nexus_child *c,
 				 c->path, l->name, l->nexus_uuid);
 		return -EEXIST;
 	}
-	slot = nexus_rejoin_slot(nx, l->child_uuid);
+	slot = nexus_missing_member_slot(nx, l->child_uuid);
 	if (slot < 0)
 		return 0;	/* a former member: a new one now */
 	if (nexus_rejoin_split(nx, l)) {
@@ -465,6 +452,75 @@ static int nexus_rejoin_label(struct nexus_child *c,
 	pr_info("%s: child %s rejoins as member %d (%s)\n", nx->name, c->path,
 		slot, c->needs_full ? "full copy" : "bitmap regions");
 	return 0;
+}
+
+/* Is @l the label of member @c->uuid of @c->nx?  Sets @c->needs_full. */
+static int nexus_return_label(struct nexus_child *c,
+			      const struct nexus_disk_label *l, u32 flags,
+			      struct netlink_ext_ack *extack)
+{
+	struct nexus_dev *nx = c->nx;
+
+	if (memcmp(l->nexus_uuid, nx->uuid, NEXUS_UUID_LEN)) {
+		nexus_extack_fmt(extack,
+				 "%s carries the label of nexus %s (%pUb), not of this one",
+				 c->path, l->name, l->nexus_uuid);
+		return -EEXIST;
+	}
+	if (memcmp(l->child_uuid, c->uuid, NEXUS_UUID_LEN)) {
+		nexus_extack_fmt(extack, "%s is member %pUb of the nexus, not %pUb",
+				 c->path, l->child_uuid, c->uuid);
+		return -EINVAL;
+	}
+	if (nexus_rejoin_split(nx, l)) {
+		if (!(flags & NEXUS_F_FORCE)) {
+			nexus_extack_fmt(extack,
+					 "split brain: %s was used without this nexus's online children; force to overwrite it with a full copy",
+					 c->path);
+			return -EUCLEAN;
+		}
+		return 0;
+	}
+	c->needs_full = READ_ONCE(nx->members[c->slot].state) != NEXUS_MEMBER_BITMAP ||
+			!nx->bitmap;
+	return 0;
+}
+
+/**
+ * nexus_child_check_return() - is the device of a returning member its own?
+ * @c: the device, open, not published; c->uuid and c->slot the member's
+ * @flags: NEXUS_F_FORCE takes it back after a split brain (a full copy)
+ * @extack: why not
+ *
+ * Sets c->needs_full: false when the labels keep the member behind by the
+ * bitmap, so that it needs only the bitmap's regions.
+ * Context: process, nx->cfg_lock held.
+ */
+int nexus_child_check_return(struct nexus_child *c, u32 flags,
+			     struct netlink_ext_ack *extack)
+{
+	struct nexus_disk_label *l;
+	const char *why = "";
+	int ret;
+
+	c->needs_full = true;
+	l = kmalloc(sizeof(*l), GFP_KERNEL);
+	if (!l)
+		return -ENOMEM;
+	ret = nexus_label_read(c, l, &why);
+	if (!ret) {
+		ret = nexus_return_label(c, l, flags, extack);
+	} else if (ret == -ENODATA || ret == -EBADMSG) {
+		nexus_extack_fmt(extack,
+				 "%s carries no valid nexus label (%s): it is not member %pUb; add a new device with child add",
+				 c->path, why, c->uuid);
+		ret = -EINVAL;
+	} else if (ret) {
+		nexus_extack_fmt(extack, "cannot read the label of %s (%d)",
+				 c->path, ret);
+	}
+	kfree(l);
+	return ret;
 }
 
 /**

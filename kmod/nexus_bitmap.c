@@ -403,7 +403,12 @@ static void nexus_bm_work(struct work_struct *work)
 	memalloc_noio_restore(noio);
 }
 
-/* Is every member either in sync or beyond help from the bitmap? */
+/*
+ * Is every member either in sync or beyond help from the bitmap?  A child
+ * faulted by an IO error is behind by the bitmap once the labels say so;
+ * until then the writes it failed or missed are still in flight (held
+ * until that label is durable), so their bits are not idle either.
+ */
 static bool nexus_bm_may_clear(struct nexus_dev *nx)
 {
 	bool ok = true;
@@ -413,11 +418,10 @@ static bool nexus_bm_may_clear(struct nexus_dev *nx)
 	for (s = 0; s < NEXUS_MAX_CHILDREN && ok; s++) {
 		struct nexus_child *c = READ_ONCE(nx->children[s]);
 
-		if (c)
+		ok = READ_ONCE(nx->members[s].state) != NEXUS_MEMBER_BITMAP;
+		if (c && ok)
 			ok = READ_ONCE(c->state) == NEXUS_CHILD_ONLINE ||
 			     READ_ONCE(c->state) == NEXUS_CHILD_FAULTED;
-		else
-			ok = READ_ONCE(nx->members[s].state) != NEXUS_MEMBER_BITMAP;
 	}
 	rcu_read_unlock();
 	return ok;

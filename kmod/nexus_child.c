@@ -44,8 +44,9 @@ static int nexus_child_check_unique(struct nexus_dev *nx,
 	struct nexus_child *c;
 	unsigned int i;
 
+	/* The child in @new's own slot is the one @new replaces (online). */
 	for (i = 0; (c = nexus_child_next(nx, &i)); i++) {
-		if (c != new && nexus_child_bdev(c)->bd_dev == devt) {
+		if (c->slot != new->slot && nexus_child_bdev(c)->bd_dev == devt) {
 			NL_SET_ERR_MSG_MOD(extack,
 					   "the device is already a child of the nexus");
 			return -EEXIST;
@@ -151,6 +152,32 @@ struct nexus_child *nexus_child_find(struct nexus_dev *nx, const char *path,
 			return c;
 	}
 	NL_SET_ERR_MSG_MOD(extack, "the nexus has no such child");
+	return NULL;
+}
+
+/**
+ * nexus_child_find_member() - the child of @nx that is member @uuid
+ * @nx: the nexus
+ * @uuid: the member UUID its label carries
+ * @extack: where to say it is not there
+ *
+ * Context: process, nx->cfg_lock held.
+ */
+struct nexus_child *nexus_child_find_member(struct nexus_dev *nx, const u8 *uuid,
+					    struct netlink_ext_ack *extack)
+{
+	struct nexus_child *c;
+	unsigned int i;
+
+	lockdep_assert_held(&nx->cfg_lock);
+	for (i = 0; (c = nexus_child_next(nx, &i)); i++)
+		if (!memcmp(c->uuid, uuid, NEXUS_UUID_LEN))
+			return c;
+	if (nexus_missing_member_slot(nx, uuid) >= 0)
+		NL_SET_ERR_MSG_MOD(extack,
+				   "the member is missing, not a child: add its device with child add");
+	else
+		NL_SET_ERR_MSG_MOD(extack, "the nexus has no member with that UUID");
 	return NULL;
 }
 
@@ -484,17 +511,114 @@ int nexus_child_offline(struct nexus_child *c, struct netlink_ext_ack *extack)
 	return 0;
 }
 
+/* Open the device of member @old at @path, ready to take its place. */
+static struct nexus_child *
+nexus_child_open_return(struct nexus_child *old, const char *path, u32 flags,
+			struct netlink_ext_ack *extack)
+{
+	struct nexus_dev *nx = old->nx;
+	struct nexus_child *c;
+	int ret;
+
+	c = nexus_child_open(nx, path, old->slot, extack);
+	if (IS_ERR(c))
+		return c;
+	memcpy(c->uuid, old->uuid, NEXUS_UUID_LEN);
+	ret = nexus_child_fits(c, extack);
+	if (!ret)
+		ret = nexus_child_check_return(c, flags, extack);
+	if (!ret)
+		ret = nexus_child_alloc_dirty(c);
+	if (!ret)
+		ret = nexus_restack_limits(nx, c, extack);
+	if (ret) {
+		nexus_child_close(c);
+		return ERR_PTR(ret);
+	}
+	return c;
+}
+
 /*
- * Bring an OFFLINE child back: it receives writes again at once, and a
- * rebuild copies the regions it missed.
+ * Put @c, open on member @old's device as it is now, in @old's slot.
+ * @old takes no IO (FAULTED or OFFLINE): it is closed once what it had in
+ * flight is done, which a dead transport bounds by its own timeouts.
+ */
+static void nexus_child_replace(struct nexus_child *old, struct nexus_child *c)
+{
+	struct nexus_dev *nx = old->nx;
+
+	nexus_rebuild_stop(old);
+	if (c->needs_full)
+		bitmap_fill(c->dirty, nexus_nr_regions(nx));
+	c->state = NEXUS_CHILD_OUT_OF_SYNC;
+	/* The IO path may use the child as soon as it sees the pointer. */
+	smp_store_release(&nx->children[c->slot], c);
+	/* No one sees @old now; writers that missed @c have set their bits. */
+	synchronize_rcu();
+	wait_event(nx->child_drain_wq, !atomic_read(&old->inflight));
+	/* Failed clones of @old may still sit with the fail worker. */
+	flush_work(&nx->fail_work);
+	nexus_child_close(old);
+	if (!c->needs_full)
+		nexus_bitmap_to_dirty(nx, c->dirty);
+}
+
+/*
+ * Bring member @old back on its device at @path: the device must carry
+ * its label.  It catches up from the bitmap when the labels kept it behind
+ * by the bitmap (faulted by an IO error, or offline), else from scratch.
+ */
+static int nexus_child_return(struct nexus_child *old, const char *path,
+			      u32 flags, struct netlink_ext_ack *extack)
+{
+	struct nexus_child *c;
+
+	c = nexus_child_open_return(old, path, flags, extack);
+	if (IS_ERR(c))
+		return PTR_ERR(c);
+	nexus_child_replace(old, c);
+	pr_info("%s: child %s back as member %u (%s)\n", c->nx->name, c->path,
+		c->slot, c->needs_full ? "full copy" : "bitmap regions");
+	nexus_event_child(c, NEXUS_EVENT_CHILD_STATE);
+	nexus_meta_update(c->nx);
+	nexus_update_state(c->nx);
+	nexus_child_catch_up(c, extack);
+	return 0;
+}
+
+/**
+ * nexus_child_online() - bring an OFFLINE or FAULTED child back
+ * @c: the child
+ * @path: where its device is now
+ * @reopen: open @path even for an OFFLINE child (it was named by member UUID)
+ * @flags: NEXUS_F_FORCE takes back a child used without this nexus's
+ *	   online children (split brain), with a full copy
+ * @extack: where to say why not
+ *
+ * An OFFLINE child receives writes again at once, and a rebuild copies the
+ * regions it missed.  A FAULTED one (a lost target, often) is opened
+ * again at @path: the device may be new (a remote namespace that came
+ * back), the member UUID in its label says it is this member.
  * Context: process, nx->cfg_lock held.
  */
-int nexus_child_online(struct nexus_child *c, struct netlink_ext_ack *extack)
+int nexus_child_online(struct nexus_child *c, const char *path, bool reopen,
+		       u32 flags, struct netlink_ext_ack *extack)
 {
+	switch (READ_ONCE(c->state)) {
+	case NEXUS_CHILD_OFFLINE:
+		if (reopen)
+			return nexus_child_return(c, path, flags, extack);
+		break;
+	case NEXUS_CHILD_FAULTED:
+		return nexus_child_return(c, path, flags, extack);
+	default:
+		NL_SET_ERR_MSG_MOD(extack, "the child is not offline or faulted");
+		return -EINVAL;
+	}
 	if (!nexus_child_change_state(c, NEXUS_CHILD_OFFLINE,
 				      NEXUS_CHILD_OUT_OF_SYNC, NEXUS_REASON_NONE)) {
-		NL_SET_ERR_MSG_MOD(extack, "the child is not offline");
-		return -EINVAL;
+		NL_SET_ERR_MSG_MOD(extack, "the child faulted; online it again");
+		return -EAGAIN;
 	}
 	/* Writers that still saw it OFFLINE have marked their regions. */
 	synchronize_rcu();

@@ -237,7 +237,14 @@ static enum nexus_member_state nexus_member_state_of(struct nexus_child *c)
 	case NEXUS_CHILD_ONLINE:
 		return NEXUS_MEMBER_ACTIVE;
 	case NEXUS_CHILD_FAULTED:
-		return NEXUS_MEMBER_FAULTED;
+		/*
+		 * An IO error (a lost target, often) leaves it behind only by
+		 * what it misses from now and the writes that failed, which the
+		 * bitmap holds while a member is behind by it: `child online`
+		 * copies just those regions.  Faulted by hand: a full copy.
+		 */
+		return nexus_child_fault_is_io(c) && !c->needs_full && c->nx->bitmap ?
+		       NEXUS_MEMBER_BITMAP : NEXUS_MEMBER_FAULTED;
 	case NEXUS_CHILD_OFFLINE:
 		/* Taken offline before its catch-up from scratch was done. */
 	default:
@@ -474,6 +481,7 @@ int nexus_meta_forget_missing(struct nexus_dev *nx, const u8 *uuid,
 {
 	struct nexus_child *c;
 	unsigned int i;
+	int slot;
 
 	lockdep_assert_held(&nx->cfg_lock);
 	for (i = 0; (c = nexus_child_next(nx, &i)); i++) {
@@ -484,17 +492,14 @@ int nexus_meta_forget_missing(struct nexus_dev *nx, const u8 *uuid,
 			return -EBUSY;
 		}
 	}
-	for (i = 0; i < NEXUS_MAX_CHILDREN; i++)
-		if (nexus_member_slot_taken(nx, i) &&
-		    !memcmp(nx->members[i].uuid, uuid, NEXUS_UUID_LEN))
-			break;
-	if (i == NEXUS_MAX_CHILDREN) {
+	slot = nexus_missing_member_slot(nx, uuid);
+	if (slot < 0) {
 		NL_SET_ERR_MSG_MOD(extack, "no missing member with that UUID");
 		return -ENOENT;
 	}
-	pr_info("%s: missing member %pUb (slot %u) forgotten\n", nx->name,
-		uuid, i);
-	nexus_meta_forget(nx, i);
+	pr_info("%s: missing member %pUb (slot %d) forgotten\n", nx->name,
+		uuid, slot);
+	nexus_meta_forget(nx, slot);
 	nexus_update_state(nx);
 	return 0;
 }
@@ -504,6 +509,18 @@ bool nexus_member_slot_taken(struct nexus_dev *nx, unsigned int slot)
 {
 	return !nx->children[slot] &&
 	       READ_ONCE(nx->members[slot].state) != NEXUS_MEMBER_EMPTY;
+}
+
+/* The slot of member @uuid if it is away (no child holds it), else -1. */
+int nexus_missing_member_slot(struct nexus_dev *nx, const u8 *uuid)
+{
+	unsigned int s;
+
+	for (s = 0; s < NEXUS_MAX_CHILDREN; s++)
+		if (nexus_member_slot_taken(nx, s) &&
+		    !memcmp(nx->members[s].uuid, uuid, NEXUS_UUID_LEN))
+			return s;
+	return -1;
 }
 
 /* A fresh nexus: every child an active member, generation 0. */

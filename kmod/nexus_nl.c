@@ -370,8 +370,12 @@ static bool nexus_nl_path_printable(const char *path)
 	return true;
 }
 
-static int nexus_nl_parse_child_path(struct nlattr *nest, const char **path,
-				     struct netlink_ext_ack *extack)
+/*
+ * The device path of a request's child; and, where @uuid is not NULL
+ * (child online), the member UUID it may come with, else NULL.
+ */
+static int nexus_nl_parse_child(struct nlattr *nest, const char **path,
+				const u8 **uuid, struct netlink_ext_ack *extack)
 {
 	struct nlattr *tb[NEXUS_CHILD_A_MAX + 1];
 	int ret;
@@ -380,10 +384,13 @@ static int nexus_nl_parse_child_path(struct nlattr *nest, const char **path,
 	if (ret)
 		return ret;
 	if (tb[NEXUS_CHILD_A_UUID]) {
-		NL_SET_BAD_ATTR(extack, tb[NEXUS_CHILD_A_UUID]);
-		NL_SET_ERR_MSG_MOD(extack,
-				   "a child UUID names a missing member, for child remove only");
-		return -EINVAL;
+		if (!uuid) {
+			NL_SET_BAD_ATTR(extack, tb[NEXUS_CHILD_A_UUID]);
+			NL_SET_ERR_MSG_MOD(extack,
+					   "a child UUID names a missing member (child remove) or a returning one (child online) only");
+			return -EINVAL;
+		}
+		*uuid = nla_data(tb[NEXUS_CHILD_A_UUID]);
 	}
 	if (!tb[NEXUS_CHILD_A_PATH] || !nla_len(tb[NEXUS_CHILD_A_PATH]) ||
 	    !*(char *)nla_data(tb[NEXUS_CHILD_A_PATH])) {
@@ -398,6 +405,12 @@ static int nexus_nl_parse_child_path(struct nlattr *nest, const char **path,
 		return -EINVAL;
 	}
 	return 0;
+}
+
+static int nexus_nl_parse_child_path(struct nlattr *nest, const char **path,
+				     struct netlink_ext_ack *extack)
+{
+	return nexus_nl_parse_child(nest, path, NULL, extack);
 }
 
 static int nexus_nl_parse_children(struct genl_info *info,
@@ -729,15 +742,41 @@ int nexus_nl_child_offline_doit(struct sk_buff *skb, struct genl_info *info)
 	return nexus_nl_child_do(skb, info, nexus_op_offline);
 }
 
-static int nexus_op_online(struct nexus_child *c, u32 flags,
-			   struct netlink_ext_ack *extack)
-{
-	return nexus_child_online(c, extack);
-}
-
+/*
+ * The child by its path; or, with a member UUID, that member, its device
+ * now at the path (a remote child may come back as another device).
+ */
 int nexus_nl_child_online_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	return nexus_nl_child_do(skb, info, nexus_op_online);
+	const u8 *uuid = NULL;
+	struct nexus_child *c;
+	struct nexus_dev *nx;
+	const char *path;
+	int ret;
+
+	ret = nexus_nl_may_admin(skb, info);
+	if (ret)
+		return ret;
+	if (GENL_REQ_ATTR_CHECK(info, NEXUS_A_CHILD))
+		return -EINVAL;
+	ret = nexus_nl_parse_child(info->attrs[NEXUS_A_CHILD], &path, &uuid,
+				   info->extack);
+	if (ret)
+		return ret;
+	nx = nexus_nl_lock(info);
+	if (IS_ERR(nx))
+		return PTR_ERR(nx);
+	c = uuid ? nexus_child_find_member(nx, uuid, info->extack) :
+		   nexus_child_find(nx, path, info->extack);
+	if (c) {
+		ret = nexus_child_online(c, path, uuid, nexus_nl_flags(info),
+					 info->extack);
+	} else {
+		NL_SET_BAD_ATTR(info->extack, info->attrs[NEXUS_A_CHILD]);
+		ret = -ENOENT;
+	}
+	nexus_nl_unlock(nx);
+	return ret;
 }
 
 static int nexus_op_rebuild_start(struct nexus_child *c, u32 flags,

@@ -94,7 +94,7 @@ expect ENOENT 'no nexus with that name' NEXUS_GET NAME=str:nope
 expect EINVAL '^ERR -22 EINVAL \[missing NAME\]$' NEXUS_GET
 expect EINVAL 'cannot be changed' NEXUS_SET NAME=str:nx0 SIZE=u64:4096
 expect EINVAL 'cannot be changed' NEXUS_SET NAME=str:nx0 UUID=bin:00112233445566778899aabbccddeeff
-log "child UUIDs: only CHILD_REMOVE takes one, for a missing member"
+log "child UUIDs: CHILD_REMOVE takes one for a missing member, CHILD_ONLINE for a returning one"
 U0=$("$MAYASTOR_CLIENT" -o json nexus children nx0 | jq -r '.[0].uuid' | tr -d -)
 expect EINVAL 'missing member' NEXUS_CREATE NAME=str:nx1 "CHILDREN={CHILD={PATH=str:$L2 UUID=bin:00112233445566778899aabbccddeeff}}"
 expect EINVAL 'missing member' CHILD_FAULT NAME=str:nx0 "CHILD={PATH=str:$L0 UUID=bin:$U0}"
@@ -104,6 +104,9 @@ expect EINVAL 'by its path or a missing member by its UUID, not both' CHILD_REMO
 expect ENOENT 'no missing member' CHILD_REMOVE NAME=str:nx0 "CHILD={UUID=bin:00112233445566778899aabbccddeeff}"
 expect EBUSY "child $L0 has that UUID" CHILD_REMOVE NAME=str:nx0 "CHILD={UUID=bin:$U0}"
 expect ENOENT 'no nexus with that name' CHILD_REMOVE NAME=str:nope "CHILD={UUID=bin:$U0}"
+expect EINVAL 'no device path' CHILD_ONLINE NAME=str:nx0 "CHILD={UUID=bin:$U0}"
+expect ENOENT 'no member with that UUID' CHILD_ONLINE NAME=str:nx0 "CHILD={PATH=str:$L0 UUID=bin:00112233445566778899aabbccddeeff}"
+expect EINVAL 'not offline or faulted' CHILD_ONLINE NAME=str:nx0 "CHILD={PATH=str:$L0 UUID=bin:$U0}"
 # Python names errno 95 ENOTSUP, which is EOPNOTSUPP on Linux; genetlink
 # refuses a command the family lacks with no message and no attribute.
 expect ENOTSUP '^ERR -95 ENOTSUP $' --cmd-raw 99
