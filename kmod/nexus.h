@@ -113,6 +113,12 @@ struct nexus_child {
 	bool needs_full;
 	bool bm_source;			/* assembly: its bitmap is read */
 	u64 generation;			/* of the last label it holds */
+	/*
+	 * The bitmap's clear generation its last flush covered (the flush
+	 * before a block that clears bits, nexus_bitmap.c): behind that, bits
+	 * were cleared for data it may have lost with its volatile cache.
+	 */
+	unsigned long bm_vouched;
 };
 
 /*
@@ -389,6 +395,8 @@ int nexus_bitmap_check_fit(struct nexus_dev *nx, bool grow,
 u32 nexus_bitmap_bytes(struct nexus_dev *nx);
 int nexus_bitmap_load(struct nexus_dev *nx, struct nexus_child *c);
 void nexus_bitmap_to_dirty(struct nexus_dev *nx, unsigned long *dirty);
+void nexus_bitmap_vouch_new(struct nexus_child *c);
+bool nexus_bitmap_vouched(struct nexus_child *c);
 unsigned long nexus_bitmap_weight(struct nexus_dev *nx);
 void nexus_bitmap_write_all(struct nexus_dev *nx);
 void nexus_bitmap_kick_all(struct nexus_dev *nx);

@@ -26,7 +26,20 @@
  * one of them sees the other; a writer that saw the bit clear takes @lock
  * and looks again.
  * Nothing is cleared while any member is behind by the bitmap (OFFLINE,
- * catching up, missing): the bitmap then records what that member missed.
+ * catching up, missing, faulted by an IO error): the bitmap then records
+ * what that member missed.
+ *
+ * Faulted members.  A child that faults on an IO error may have lost with
+ * its volatile cache writes it had acknowledged: a clear bit vouches for
+ * its data only if it flushed after the bit was cleared.  Each sweep that
+ * clears bits takes a new @clear_gen first; a child whose PREFLUSH block
+ * write then succeeds has flushed for it (c->bm_vouched).  A faulted child
+ * that vouched for every clear is behind by the bitmap only; one that did
+ * not needs a full copy (nexus_member_state_of()).  A sweep looks at the
+ * members again after taking its generation, and a faulting child at the
+ * generation after publishing its state (both with a full barrier), so a
+ * fault is either seen by the sweep, which then clears nothing, or sees
+ * the new generation.
  *
  * No allocation on the IO path: bios come from @bs (GFP_NOIO cannot fail)
  * and the block buffers are preallocated.
@@ -60,6 +73,7 @@ struct nexus_bitmap {
 	unsigned long *touched;		/* regions written since the last sweep */
 	unsigned long *blk_dirty;	/* blocks of @bits not yet written */
 	bool flush_first;		/* a dirty block clears bits */
+	unsigned long clear_gen;	/* sweeps that cleared bits, so far */
 	unsigned long weight;		/* bits set in @bits */
 	struct bio_list deferred;	/* writes waiting for their bit */
 
@@ -74,6 +88,7 @@ struct nexus_bitmap {
 	atomic_t in_flight;
 	struct completion done;
 	unsigned long failed;		/* slots whose block write failed */
+	unsigned long snap_gen;		/* @clear_gen when the blocks were taken */
 };
 
 static unsigned long nexus_bm_grace(void)
@@ -253,6 +268,7 @@ static unsigned int nexus_bm_snapshot(struct nexus_bitmap *bm, bool *flush)
 		b++;
 	}
 	*flush = bm->flush_first;
+	bm->snap_gen = bm->clear_gen;
 	if (bitmap_empty(bm->blk_dirty, bm->nr_blocks))
 		bm->flush_first = false;
 	return n;
@@ -330,6 +346,9 @@ static void nexus_bm_write_blocks(struct nexus_bitmap *bm, unsigned int n,
 					   nx->name, c->path);
 			nexus_child_set_state(c, NEXUS_CHILD_FAULTED,
 					      NEXUS_REASON_IO_ERROR);
+		} else if (flush) {
+			/* What it acknowledged before is durable on it now. */
+			WRITE_ONCE(c->bm_vouched, bm->snap_gen);
 		}
 		nexus_child_put(c);
 	}
@@ -404,10 +423,10 @@ static void nexus_bm_work(struct work_struct *work)
 }
 
 /*
- * Is every member either in sync or beyond help from the bitmap?  A child
- * faulted by an IO error is behind by the bitmap once the labels say so;
- * until then the writes it failed or missed are still in flight (held
- * until that label is durable), so their bits are not idle either.
+ * Is every member either in sync or beyond help from the bitmap?  A
+ * faulted child is beyond help once the labels say it needs a full copy;
+ * until they have said what it needs (nexus_member_state_of()), and while
+ * they call it behind by the bitmap, nothing is cleared.
  */
 static bool nexus_bm_may_clear(struct nexus_dev *nx)
 {
@@ -417,11 +436,14 @@ static bool nexus_bm_may_clear(struct nexus_dev *nx)
 	rcu_read_lock();
 	for (s = 0; s < NEXUS_MAX_CHILDREN && ok; s++) {
 		struct nexus_child *c = READ_ONCE(nx->children[s]);
+		enum nexus_member_state m = READ_ONCE(nx->members[s].state);
 
-		ok = READ_ONCE(nx->members[s].state) != NEXUS_MEMBER_BITMAP;
-		if (c && ok)
-			ok = READ_ONCE(c->state) == NEXUS_CHILD_ONLINE ||
-			     READ_ONCE(c->state) == NEXUS_CHILD_FAULTED;
+		if (!c)
+			ok = m != NEXUS_MEMBER_BITMAP;
+		else if (READ_ONCE(c->state) == NEXUS_CHILD_FAULTED)
+			ok = m == NEXUS_MEMBER_FAULTED;
+		else
+			ok = READ_ONCE(c->state) == NEXUS_CHILD_ONLINE;
 	}
 	rcu_read_unlock();
 	return ok;
@@ -434,17 +456,41 @@ static bool nexus_bm_may_clear(struct nexus_dev *nx)
  */
 #define NEXUS_BM_STEP		8192UL
 
-/* Clear the idle bits of regions [@from, @to).  Under @lock.  Return: how many. */
-static unsigned long nexus_bm_clear_idle(struct nexus_bitmap *bm,
-					 unsigned long from, unsigned long to)
+/*
+ * Before a sweep clears its first bit: a new clear generation, then the
+ * members looked at again.  A child that faults meanwhile either is seen
+ * here (nothing is cleared) or sees the new generation when its member
+ * state is decided (it has not flushed for it: a full copy).  Under @lock.
+ */
+static bool nexus_bm_begin_clear(struct nexus_bitmap *bm)
+{
+	WRITE_ONCE(bm->clear_gen, bm->clear_gen + 1);
+	/* Pairs with smp_mb() in nexus_bitmap_vouched(). */
+	smp_mb();
+	return nexus_bm_may_clear(bm->nx);
+}
+
+/*
+ * Clear the idle bits of regions [@from, @to).  Under @lock.  *@begun
+ * once this sweep has its clear generation.  Return: how many, or -1 when
+ * the members say to stop.
+ */
+static long nexus_bm_clear_idle(struct nexus_bitmap *bm, unsigned long from,
+				unsigned long to, bool *begun)
 {
 	struct nexus_dev *nx = bm->nx;
-	unsigned long r, cleared = 0;
+	unsigned long r;
+	long cleared = 0;
 
 	for (r = find_next_bit_le(bm->bits, to, from); r < to;
 	     r = find_next_bit_le(bm->bits, to, r + 1)) {
 		if (test_bit(r, bm->touched) || nexus_region_busy(nx, r))
 			continue;
+		if (!*begun) {
+			if (!nexus_bm_begin_clear(bm))
+				return -1;
+			*begun = true;
+		}
 		/* Writers test @ondisk without the lock: see the top. */
 		clear_bit_le(r, bm->ondisk);
 		/* Pairs with smp_mb__after_atomic() in nexus_write_enter(). */
@@ -470,13 +516,17 @@ static void nexus_bm_sweep(struct work_struct *work)
 	struct nexus_bitmap *bm = container_of(to_delayed_work(work),
 					       struct nexus_bitmap, sweep);
 	unsigned long cleared = 0, from, to;
+	bool begun = false;
+	long n = 0;
 
-	for (from = 0; from < bm->nr_regions && nexus_bm_may_clear(bm->nx);
-	     from = to) {
+	for (from = 0; from < bm->nr_regions && n >= 0 &&
+	     nexus_bm_may_clear(bm->nx); from = to) {
 		to = min(from + NEXUS_BM_STEP, bm->nr_regions);
 		spin_lock(&bm->lock);
-		cleared += nexus_bm_clear_idle(bm, from, to);
+		n = nexus_bm_clear_idle(bm, from, to, &begun);
 		spin_unlock(&bm->lock);
+		if (n > 0)
+			cleared += n;
 		cond_resched();
 	}
 	if (cleared)
@@ -568,6 +618,33 @@ void nexus_bitmap_to_dirty(struct nexus_dev *nx, unsigned long *dirty)
 		spin_unlock(&bm->lock);
 		cond_resched();
 	}
+}
+
+/*
+ * A child joins (added, back, assembled): the bits cleared before it came
+ * are none of its concern.  Context: before it is published.
+ */
+void nexus_bitmap_vouch_new(struct nexus_child *c)
+{
+	struct nexus_bitmap *bm = c->nx->bitmap;
+
+	if (bm)
+		c->bm_vouched = READ_ONCE(bm->clear_gen);
+}
+
+/*
+ * Did @c flush, successfully, after every sweep that cleared bits?  If so
+ * the data of every region whose bit is clear is durable on it, and a @c
+ * that faulted needs only the bitmap's regions when it returns.
+ * Context: once @c's FAULTED state is published.
+ */
+bool nexus_bitmap_vouched(struct nexus_child *c)
+{
+	struct nexus_bitmap *bm = c->nx->bitmap;
+
+	/* Pairs with smp_mb() in nexus_bm_begin_clear(). */
+	smp_mb();
+	return bm && READ_ONCE(c->bm_vouched) == READ_ONCE(bm->clear_gen);
 }
 
 /* Regions whose bit is set; for replies (under RCU), so asking costs nothing. */

@@ -401,6 +401,7 @@ int nexus_child_add(struct nexus_dev *nx, const char *path, u32 flags,
 	if (c->needs_full)
 		bitmap_fill(c->dirty, nexus_nr_regions(nx));
 	c->state = NEXUS_CHILD_OUT_OF_SYNC;
+	nexus_bitmap_vouch_new(c);
 	nexus_slot_cover(nx, c->slot);
 	/* The IO path may use the child as soon as it sees the pointer. */
 	smp_store_release(&nx->children[c->slot], c);
@@ -551,6 +552,7 @@ static void nexus_child_replace(struct nexus_child *old, struct nexus_child *c)
 	if (c->needs_full)
 		bitmap_fill(c->dirty, nexus_nr_regions(nx));
 	c->state = NEXUS_CHILD_OUT_OF_SYNC;
+	nexus_bitmap_vouch_new(c);
 	/* The IO path may use the child as soon as it sees the pointer. */
 	smp_store_release(&nx->children[c->slot], c);
 	/* No one sees @old now; writers that missed @c have set their bits. */

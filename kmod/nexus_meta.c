@@ -241,9 +241,12 @@ static enum nexus_member_state nexus_member_state_of(struct nexus_child *c)
 		 * An IO error (a lost target, often) leaves it behind only by
 		 * what it misses from now and the writes that failed, which the
 		 * bitmap holds while a member is behind by it: `child online`
-		 * copies just those regions.  Faulted by hand: a full copy.
+		 * copies just those regions.  Unless bits were cleared without
+		 * its flush (its volatile cache may have lost their data), or
+		 * it was faulted by hand: a full copy.
 		 */
-		return nexus_child_fault_is_io(c) && !c->needs_full && c->nx->bitmap ?
+		return nexus_child_fault_is_io(c) && !c->needs_full &&
+		       nexus_bitmap_vouched(c) ?
 		       NEXUS_MEMBER_BITMAP : NEXUS_MEMBER_FAULTED;
 	case NEXUS_CHILD_OFFLINE:
 		/* Taken offline before its catch-up from scratch was done. */

@@ -26,6 +26,7 @@
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/delay.h>
+#include <linux/math64.h>
 #include <linux/sched/mm.h>
 
 #include "nexus.h"
@@ -333,8 +334,9 @@ static bool nexus_rebuild_throttle(struct nexus_rebuild *rb)
 		rb->rate_base_done = rb->done;
 	}
 	if (rate) {
-		u64 due = div_u64((rb->done - rb->rate_base_done) * HZ,
-				  (u64)rate << 20);
+		/* A u64 divisor: MiB/s in bytes outgrows div_u64()'s u32. */
+		u64 due = div64_u64((rb->done - rb->rate_base_done) * HZ,
+				    (u64)rate << 20);
 		unsigned long wake = rb->rate_base_jiffies + (unsigned long)due;
 
 		if (time_before(jiffies, wake))

@@ -30,6 +30,7 @@
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/highmem.h>
+#include <linux/math64.h>
 #include <linux/sched/mm.h>
 #include <linux/timekeeping.h>
 
@@ -374,8 +375,9 @@ static bool nexus_scrub_throttle(struct nexus_scrub *sc)
 	u64 due;
 
 	if (rate) {
-		due = div_u64((sc->done - sc->rate_base_done) *
-			      sc->nx->region_size * HZ, (u64)rate << 20);
+		/* A u64 divisor: MiB/s in bytes outgrows div_u64()'s u32. */
+		due = div64_u64((u64)(sc->done - sc->rate_base_done) *
+				sc->nx->region_size * HZ, (u64)rate << 20);
 		wake = sc->rate_base_jiffies + (unsigned long)due;
 		if (time_before(jiffies, wake))
 			wait_event_timeout(sc->wait, READ_ONCE(sc->stop),

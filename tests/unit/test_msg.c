@@ -363,6 +363,27 @@ static void build_forget_missing(void **state)
 	nlmsg_free(msg);
 }
 
+static void build_online_member(void **state)
+{
+	struct nlattr *tb[NEXUS_A_MAX + 1], *ctb[NEXUS_CHILD_A_MAX + 1];
+	struct nexus_uuid uuid;
+	struct nl_msg *msg;
+
+	(void)state;
+	memset(uuid.bytes, 0xa5, sizeof(uuid.bytes));
+	assert_int_equal(nexus_build_online_member(FAMILY, "nx0", &uuid,
+						   "/dev/nvme3n1", &msg), 0);
+	assert_int_equal(cmd_of(msg), NEXUS_CMD_CHILD_ONLINE);
+	attrs_of(msg, tb);
+	assert_string_equal(nla_get_string(tb[NEXUS_A_NAME]), "nx0");
+	assert_null(tb[NEXUS_A_FLAGS]);
+	assert_int_equal(nla_parse_nested(ctb, NEXUS_CHILD_A_MAX, tb[NEXUS_A_CHILD], NULL), 0);
+	assert_string_equal(nla_get_string(ctb[NEXUS_CHILD_A_PATH]), "/dev/nvme3n1");
+	assert_int_equal(nla_len(ctb[NEXUS_CHILD_A_UUID]), NEXUS_UUID_LEN);
+	assert_memory_equal(nla_data(ctb[NEXUS_CHILD_A_UUID]), uuid.bytes, NEXUS_UUID_LEN);
+	nlmsg_free(msg);
+}
+
 static void parse_rejects_reply_without_name(void **state)
 {
 	struct nl_msg *msg = nlmsg_alloc();
@@ -640,6 +661,7 @@ int main(void)
 		cmocka_unit_test(parse_nexus_reply),
 		cmocka_unit_test(parse_missing_members),
 		cmocka_unit_test(build_forget_missing),
+		cmocka_unit_test(build_online_member),
 		cmocka_unit_test(parse_rejects_reply_without_name),
 		cmocka_unit_test(parse_event_with_child),
 		cmocka_unit_test(parse_ack_with_extack),

@@ -59,8 +59,10 @@ check_eq "$(nstate nx0)" degraded "nexus state"
 check "$MC" rebuild start nx0 $C3
 check_eq "$(cf nx0 $C3 .rebuild.total)" $((SIZE - d3)) "rebuild total after a restart (the rest)"
 # Nothing more to see while it runs: the rest at full speed (a running
-# rebuild takes a new rate at its next region).
-check "$MC" nexus set nx0 --rebuild-rate 0
+# rebuild takes a new rate at its next region).  4096 MiB/s is 2^32
+# bytes/s: the throttle once divided by it as a u32, by zero, and oopsed
+# (found by 105 with NLFUZZ_ITERATIONS=10000).
+check "$MC" nexus set nx0 --rebuild-rate 4096
 check wait_for "[ \"\$(cf nx0 $C3 .state)\" = online ]" 300
 "$MC" rebuild progress nx0 $C3
 check_eq "$(cf nx0 $C3 .rebuild.state)" done "rebuild state"

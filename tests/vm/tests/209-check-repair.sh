@@ -60,7 +60,11 @@ fails_with "mayastor-client: nexus repair nx1: Invalid argument (nexus: a check 
 check "$MC" nexus destroy nx1
 
 log "identical children: nothing found"
+# 4096 MiB/s is 2^32 bytes/s: the throttle once divided by it as a u32,
+# by zero, and oopsed (found by 105 with NLFUZZ_ITERATIONS=10000).
+check "$MC" nexus set nx0 --rebuild-rate 4096
 check "$MC" -o json nexus check nx0 --wait >/var/tmp/clean.json
+check "$MC" nexus set nx0 --rebuild-rate 0
 cat /var/tmp/clean.json
 check_eq "$(jq -c '[.state, .mode, .done, .total, .mismatches, .regions, .truncated]' /var/tmp/clean.json)" \
 	'["done","check",32,32,0,[],false]' "clean check"
