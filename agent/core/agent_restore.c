@@ -10,10 +10,10 @@
 #include "pool.h"
 #include "replica.h"
 
-#define MSG_MAX 1200
+#define MSG_MAX 2048
 
-static void say(const struct restore_log *log, enum restore_level level,
-		const char *fmt, ...)
+void restore_log_say(const struct restore_log *log, enum restore_level level,
+		     const char *fmt, ...)
 {
 	char msg[MSG_MAX];
 	va_list ap;
@@ -37,18 +37,18 @@ static int restore_pool(const struct state_pool *p, const struct restore_log *lo
 	for (size_t i = 0; i < p->n_disks; i++)
 		disks[i] = p->disks[i];
 	if (pool_check_ours(p->name, err, sizeof(err)) == 0) {
-		say(log, RESTORE_INFO, "pool %s: present", p->name);
+		restore_log_say(log, RESTORE_INFO, "pool %s: present", p->name);
 	} else {
 		rc = pool_import(p->name, disks, p->n_disks, err, sizeof(err));
 		if (rc) {
-			say(log, RESTORE_ERROR, "pool %s: import failed: %s", p->name, err);
+			restore_log_say(log, RESTORE_ERROR, "pool %s: import failed: %s", p->name, err);
 			return rc;
 		}
-		say(log, RESTORE_INFO, "pool %s: imported", p->name);
+		restore_log_say(log, RESTORE_INFO, "pool %s: imported", p->name);
 	}
 	rc = replica_reshare_pool(p->name, err, sizeof(err));
 	if (rc)
-		say(log, RESTORE_ERROR, "pool %s: shares: %s", p->name, err);
+		restore_log_say(log, RESTORE_ERROR, "pool %s: shares: %s", p->name, err);
 	return rc;
 }
 
@@ -80,7 +80,7 @@ static void say_dropped(const char *device, void *arg)
 {
 	const struct dropped_ctx *d = arg;
 
-	say(d->log, RESTORE_WARNING,
+	restore_log_say(d->log, RESTORE_WARNING,
 	    "nexus %s: child %s left out: no longer a member (removed)", d->name,
 	    device);
 }
@@ -98,7 +98,7 @@ static void resolve_children(const struct state_nexus *n,
 
 		if (child_resolve(n->children[i], CHILD_ATTACH, resolvers, t, why,
 				  sizeof(why))) {
-			say(log, RESTORE_WARNING, "nexus %s: child %s left out: %s",
+			restore_log_say(log, RESTORE_WARNING, "nexus %s: child %s left out: %s",
 			    n->name, n->children[i], why);
 			continue;
 		}
@@ -120,12 +120,12 @@ static int restore_nexus(struct nexus_handle *h, const struct state_nexus *n,
 
 	if (nexus_get(h, n->name, &info) == 0) {
 		nexus_info_free(&info);
-		say(log, RESTORE_INFO, "nexus %s: present", n->name);
+		restore_log_say(log, RESTORE_INFO, "nexus %s: present", n->name);
 		return 0;
 	}
 	resolve_children(n, resolvers, &rt, log);
 	if (!rt.n) {
-		say(log, RESTORE_ERROR, "nexus %s: none of its %zu children found",
+		restore_log_say(log, RESTORE_ERROR, "nexus %s: none of its %zu children found",
 		    n->name, n->n_children);
 		return -ENODEV;
 	}
@@ -133,10 +133,10 @@ static int restore_nexus(struct nexus_handle *h, const struct state_nexus *n,
 					       &(struct dropped_ctx){ log, n->name });
 	rc = assemble_devices(h, n->name, rt.paths, rt.n_assembled, 0);
 	if (rc)
-		say(log, RESTORE_ERROR, "nexus %s: %s", n->name,
+		restore_log_say(log, RESTORE_ERROR, "nexus %s: %s", n->name,
 		    nexus_last_error(h)[0] ? nexus_last_error(h) : strerror(-rc));
 	else
-		say(log, RESTORE_INFO, "nexus %s: restored with %zu of %zu children",
+		restore_log_say(log, RESTORE_INFO, "nexus %s: restored with %zu of %zu children",
 		    n->name, rt.n_assembled, n->n_children);
 	/* The nexus holds the loop devices now (or autoclear drops them). */
 	for (size_t i = 0; i < rt.n; i++)

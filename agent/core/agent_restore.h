@@ -22,6 +22,10 @@ struct restore_log {
 	void *ctx;
 };
 
+/* One line to log->say (nothing when log or its say is NULL). */
+void restore_log_say(const struct restore_log *log, enum restore_level level,
+		     const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 /* Returns the number of pools that could not be restored. */
 unsigned int restore_pools(const struct agent_state *s,
 			   const struct restore_log *log);

@@ -19,22 +19,6 @@
 #include "reconnect.h"
 #include "size.h"
 
-static void say(struct reconnector *r, enum restore_level level,
-		const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static void say(struct reconnector *r, enum restore_level level,
-		const char *fmt, ...)
-{
-	char msg[2048];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	if (r->log.say)
-		r->log.say(r->log.ctx, level, msg);
-}
-
 /* "reconnect nx0 member UUID (URI)", or "reconnect nx0 URI" when unknown. */
 static const char *subject(const struct reconnect_unit *u, char *buf, size_t size)
 {
@@ -88,7 +72,7 @@ static void found(struct reconnector *r, const struct state_nexus *rec,
 	char subj[PATH_MAX + 128], lost[64];
 
 	if (!u) {
-		say(r, RESTORE_ERROR, "reconnect %s %s: out of memory", rec->name,
+		restore_log_say(&r->log, RESTORE_ERROR, "reconnect %s %s: out of memory", rec->name,
 		    rec->children[w->child]);
 		return;
 	}
@@ -101,12 +85,12 @@ static void found(struct reconnector *r, const struct state_nexus *rec,
 	if (!reconnect_unit_lost(u, &r->policy, now))
 		return;
 	if (u->attempts)
-		say(r, RESTORE_INFO, "%s: lost again (%s); next attempt in %lld s",
+		restore_log_say(&r->log, RESTORE_INFO, "%s: lost again (%s); next attempt in %lld s",
 		    subject(u, subj, sizeof(subj)),
 		    how_lost(u->state, u->reason, lost, sizeof(lost)),
 		    (u->next_ms - now + 999) / 1000);
 	else
-		say(r, RESTORE_INFO, "%s: lost (%s); first attempt in %lld s",
+		restore_log_say(&r->log, RESTORE_INFO, "%s: lost (%s); first attempt in %lld s",
 		    subject(u, subj, sizeof(subj)),
 		    u->member_known ? how_lost(u->state, u->reason, lost, sizeof(lost)) :
 				      "a member of the nexus is lost",
@@ -140,7 +124,7 @@ static void prune(struct reconnector *r, long long now)
 
 		if (!u->seen && !reconnect_unit_keep(u, now)) {
 			if (!u->back_ms)
-				say(r, RESTORE_INFO, "%s: stopped: no longer lost "
+				restore_log_say(&r->log, RESTORE_INFO, "%s: stopped: no longer lost "
 				    "(brought back otherwise, or removed)",
 				    subject(u, subj, sizeof(subj)));
 			continue;
@@ -157,7 +141,7 @@ static void scan(struct reconnector *r, long long now)
 
 	r->next_scan_ms = now + 1000LL * RECONNECT_RESCAN_S;
 	if (agent_state_load(r->state_file, &s, err, sizeof(err))) {
-		say(r, RESTORE_ERROR, "reconnect: %s", err);
+		restore_log_say(&r->log, RESTORE_ERROR, "reconnect: %s", err);
 		return;
 	}
 	for (size_t i = 0; i < r->n_units; i++)
@@ -279,7 +263,7 @@ static void report_back(struct reconnector *r, struct reconnect_unit *u,
 	u->member = a->done.member;
 	u->member_known = a->done.member_present;
 	copy_text(r, u, &a->done, copy, sizeof(copy));
-	say(r, RESTORE_INFO, "%s: attempt %u succeeded: back on %s (was %s), %s",
+	restore_log_say(&r->log, RESTORE_INFO, "%s: attempt %u succeeded: back on %s (was %s), %s",
 	    subject(u, subj, sizeof(subj)), u->attempts, a->done.path,
 	    how_lost(a->done.was, a->done.reason, lost, sizeof(lost)), copy);
 }
@@ -290,12 +274,12 @@ static void report_failed(struct reconnector *r, const struct reconnect_unit *u,
 	char subj[PATH_MAX + 128];
 
 	if (u->gave_up)
-		say(r, RESTORE_WARNING, "%s: attempt %u failed: %s; giving up after "
+		restore_log_say(&r->log, RESTORE_WARNING, "%s: attempt %u failed: %s; giving up after "
 		    "%lld s (bring it back with: mayastor-client child online %s %s)",
 		    subject(u, subj, sizeof(subj)), u->attempts, why,
 		    (now - u->since_ms) / 1000, u->nexus, u->child);
 	else
-		say(r, RESTORE_INFO, "%s: attempt %u failed: %s; next in %lld s",
+		restore_log_say(&r->log, RESTORE_INFO, "%s: attempt %u failed: %s; next in %lld s",
 		    subject(u, subj, sizeof(subj)), u->attempts, why,
 		    (u->next_ms - now + 999) / 1000);
 }
@@ -320,7 +304,7 @@ static bool attempt(struct reconnector *r, struct reconnect_unit *u, long long n
 		child_return_release(&dev);
 	}
 	if (a.stale) {
-		say(r, RESTORE_INFO, "%s: stopped: %s", subject(u, subj, sizeof(subj)),
+		restore_log_say(&r->log, RESTORE_INFO, "%s: stopped: %s", subject(u, subj, sizeof(subj)),
 		    a.why);
 		return false;
 	}

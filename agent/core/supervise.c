@@ -19,22 +19,6 @@
 #include "publish.h"
 #include "vhost_proc.h"
 
-static void say(struct supervisor *sv, enum restore_level level,
-		const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static void say(struct supervisor *sv, enum restore_level level,
-		const char *fmt, ...)
-{
-	char msg[2048];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	if (sv->log.say)
-		sv->log.say(sv->log.ctx, level, msg);
-}
-
 static long long now_ms(void)
 {
 	struct timespec ts;
@@ -116,18 +100,18 @@ static void report_restart(struct supervisor *sv, struct share_watch *w,
 	unsigned int delay = supervise_delay(w->restarts);
 
 	if (rc && !r->started) {
-		say(sv, RESTORE_ERROR, "nexus %s: cannot start mayastor-vhost: %s; "
+		restore_log_say(&sv->log, RESTORE_ERROR, "nexus %s: cannot start mayastor-vhost: %s; "
 		    "trying again in %u s", r->name, r->err, delay);
 	} else if (r->started && w->was_running) {
-		say(sv, RESTORE_WARNING, "nexus %s: mayastor-vhost (pid %d) is gone; "
+		restore_log_say(&sv->log, RESTORE_WARNING, "nexus %s: mayastor-vhost (pid %d) is gone; "
 		    "restarted it (pid %d, restart %u, next delay %u s)",
 		    r->name, (int)r->old.pid, (int)r->now.pid, w->restarts, delay);
 	} else if (r->started) {
-		say(sv, RESTORE_INFO, "nexus %s: published over %s at %s (pid %d)",
+		restore_log_say(&sv->log, RESTORE_INFO, "nexus %s: published over %s at %s (pid %d)",
 		    r->name, r->now.protocol, r->now.socket, (int)r->now.pid);
 	}
 	if (rc && r->started)	/* running, but not recorded */
-		say(sv, RESTORE_ERROR, "nexus %s: recording the new server: %s",
+		restore_log_say(&sv->log, RESTORE_ERROR, "nexus %s: recording the new server: %s",
 		    r->name, r->err);
 }
 
@@ -170,7 +154,7 @@ void supervise_shares(struct supervisor *sv)
 	char err[1024];
 
 	if (agent_state_load(sv->state_file, &s, err, sizeof(err))) {
-		say(sv, RESTORE_ERROR, "%s", err);
+		restore_log_say(&sv->log, RESTORE_ERROR, "%s", err);
 		return;
 	}
 	for (size_t i = 0; i < sv->n_watches; i++)
