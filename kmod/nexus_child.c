@@ -358,6 +358,43 @@ static void nexus_child_catch_up(struct nexus_child *c,
 				   "the rebuild could not start; the child waits out of sync");
 }
 
+/* What a joining child's label must say; sets c->needs_full. */
+typedef int (*nexus_label_check_t)(struct nexus_child *c, u32 flags,
+				   struct netlink_ext_ack *extack);
+
+/*
+ * Open @path as the child in @slot (member @uuid, or a new one when NULL),
+ * ready to be published: it fits, its label passes @check, its dirty map
+ * is allocated and the nexus's limits take it in.
+ */
+static struct nexus_child *
+nexus_child_open_ready(struct nexus_dev *nx, const char *path, unsigned int slot,
+		       const u8 *uuid, nexus_label_check_t check, u32 flags,
+		       struct netlink_ext_ack *extack)
+{
+	struct nexus_child *c;
+	int ret;
+
+	c = nexus_child_open(nx, path, slot, extack);
+	if (IS_ERR(c))
+		return c;
+	if (uuid)
+		memcpy(c->uuid, uuid, NEXUS_UUID_LEN);
+	c->needs_full = true;
+	ret = nexus_child_fits(c, extack);
+	if (!ret)
+		ret = check(c, flags, extack);
+	if (!ret)
+		ret = nexus_child_alloc_dirty(c);
+	if (!ret)
+		ret = nexus_restack_limits(nx, c, extack);
+	if (ret) {
+		nexus_child_close(c);
+		return ERR_PTR(ret);
+	}
+	return c;
+}
+
 /**
  * nexus_child_add() - add a child to a live nexus
  * @nx: the nexus
@@ -373,7 +410,7 @@ int nexus_child_add(struct nexus_dev *nx, const char *path, u32 flags,
 		    struct netlink_ext_ack *extack)
 {
 	struct nexus_child *c;
-	int slot, ret;
+	int slot;
 
 	lockdep_assert_held(&nx->cfg_lock);
 	slot = nexus_free_slot(nx, extack);
@@ -383,21 +420,10 @@ int nexus_child_add(struct nexus_dev *nx, const char *path, u32 flags,
 		NL_SET_ERR_MSG_MOD(extack, "no healthy child to rebuild from");
 		return -ENODEV;
 	}
-	c = nexus_child_open(nx, path, slot, extack);
+	c = nexus_child_open_ready(nx, path, slot, NULL, nexus_child_rejoin,
+				   flags, extack);
 	if (IS_ERR(c))
 		return PTR_ERR(c);
-	c->needs_full = true;
-	ret = nexus_child_fits(c, extack);
-	if (!ret)
-		ret = nexus_child_rejoin(c, flags, extack);
-	if (!ret)
-		ret = nexus_child_alloc_dirty(c);
-	if (!ret)
-		ret = nexus_restack_limits(nx, c, extack);
-	if (ret) {
-		nexus_child_close(c);
-		return ret;
-	}
 	if (c->needs_full)
 		bitmap_fill(c->dirty, nexus_nr_regions(nx));
 	c->state = NEXUS_CHILD_OUT_OF_SYNC;
@@ -512,33 +538,6 @@ int nexus_child_offline(struct nexus_child *c, struct netlink_ext_ack *extack)
 	return 0;
 }
 
-/* Open the device of member @old at @path, ready to take its place. */
-static struct nexus_child *
-nexus_child_open_return(struct nexus_child *old, const char *path, u32 flags,
-			struct netlink_ext_ack *extack)
-{
-	struct nexus_dev *nx = old->nx;
-	struct nexus_child *c;
-	int ret;
-
-	c = nexus_child_open(nx, path, old->slot, extack);
-	if (IS_ERR(c))
-		return c;
-	memcpy(c->uuid, old->uuid, NEXUS_UUID_LEN);
-	ret = nexus_child_fits(c, extack);
-	if (!ret)
-		ret = nexus_child_check_return(c, flags, extack);
-	if (!ret)
-		ret = nexus_child_alloc_dirty(c);
-	if (!ret)
-		ret = nexus_restack_limits(nx, c, extack);
-	if (ret) {
-		nexus_child_close(c);
-		return ERR_PTR(ret);
-	}
-	return c;
-}
-
 /*
  * Put @c, open on member @old's device as it is now, in @old's slot.
  * @old takes no IO (FAULTED or OFFLINE): it is closed once what it had in
@@ -575,7 +574,8 @@ static int nexus_child_return(struct nexus_child *old, const char *path,
 {
 	struct nexus_child *c;
 
-	c = nexus_child_open_return(old, path, flags, extack);
+	c = nexus_child_open_ready(old->nx, path, old->slot, old->uuid,
+				   nexus_child_check_return, flags, extack);
 	if (IS_ERR(c))
 		return PTR_ERR(c);
 	nexus_child_replace(old, c);
