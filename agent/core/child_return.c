@@ -49,9 +49,12 @@ int child_return_plan(const struct nexus_child_info *c, const char *path,
 		*how = CHILD_RETURN_ADD;
 		break;
 	default:
-		snprintf(why, len, "it is %s, not offline, faulted or missing",
-			 nexus_child_state_str(c->state));
-		return -EINVAL;
+		/*
+		 * Nothing to come back from: the kernel says so (and checks
+		 * the caller's rights first, as for every other command).
+		 */
+		*how = CHILD_RETURN_ONLINE;
+		return 0;
 	}
 	/* Without a member UUID the kernel knows it by its path only. */
 	if (*how == CHILD_RETURN_MEMBER && !c->uuid_present) {

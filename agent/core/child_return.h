@@ -67,9 +67,11 @@ const struct nexus_child_info *child_return_member(const struct nexus_info *info
 						   const struct label *label);
 
 /*
- * How member c, found on the device at path, comes back.  -EINVAL and why
- * ("it is online, not offline, faulted or missing") when its state has
- * nothing to come back from.
+ * How member c, found on the device at path, comes back.  A member in a
+ * state with nothing to come back from (online, rebuilding) is asked of
+ * the kernel by its path all the same, which refuses it ("the child is
+ * not offline or faulted") after checking the caller's rights.  -EINVAL
+ * and why when the kernel knows no member UUID and the path differs.
  */
 int child_return_plan(const struct nexus_child_info *c, const char *path,
 		      enum child_return_how *how, char *why, size_t len);
@@ -90,8 +92,7 @@ typedef bool (*child_return_filter)(const struct nexus_child_info *c);
 /*
  * Brings the member that dev is back into nexus name (see the table at the
  * top), when filter accepts it.  On failure, -errno and why: "child TEXT
- * (DEVICE): not a child of nexus NAME (...)", "...: it is online, not
- * offline, faulted or missing", "...: member UUID is STATE (REASON): not
+ * (DEVICE): not a child of nexus NAME (...)", "...: member UUID is STATE (REASON): not
  * one to bring back automatically" (refused by filter), or the kernel's
  * refusal as nexus_error_text() words it.
  */
