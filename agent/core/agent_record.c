@@ -434,7 +434,11 @@ static int change_and_put(struct agent_state *s, void *arg)
 
 	p->ch->op_rc = p->ch->op(s, p->ch->arg);
 	p->ch->ran = true;
-	if (nexus_get(p->h, p->name, &info))
+	/*
+	 * A refused change changes nothing, not even the record (recording
+	 * looks at the children: LVM, which reads every block device).
+	 */
+	if (p->ch->op_rc || nexus_get(p->h, p->name, &info))
 		return 0;
 	rc = record_put_nexus(s, &info, p->err, p->errlen);
 	nexus_info_free(&info);

@@ -66,9 +66,9 @@ struct record_change {
 };
 
 /*
- * Runs ch->op under the lock, then records nexus name as the kernel has
- * it (nothing when it is gone).  op's result is ch->op_rc; returns 0, or
- * the record's failure (-errno and err) whether or not op succeeded.
+ * Runs ch->op under the lock, then, when op succeeded, records nexus name
+ * as the kernel has it (nothing when it is gone).  op's result is
+ * ch->op_rc; returns 0, or the record's failure (-errno and err).
  * state_file NULL: op runs without a lock or a record.
  */
 int record_nexus_change(struct nexus_handle *h, const char *state_file,
