@@ -209,8 +209,9 @@ int nexus_build_child_cmd(int family, uint8_t cmd, const char *name,
 	return finish(msg, fill_child_cmd(msg, name, path, flags), out);
 }
 
-static int fill_forget_missing(struct nl_msg *msg, const char *name,
-			       const struct nexus_uuid *uuid)
+/* NAME, CHILD{[PATH,] UUID}: a member named by its UUID (path may be NULL). */
+static int fill_member(struct nl_msg *msg, const char *name,
+		       const struct nexus_uuid *uuid, const char *path)
 {
 	struct nlattr *nest;
 	int err = put_name(msg, name);
@@ -220,49 +221,36 @@ static int fill_forget_missing(struct nl_msg *msg, const char *name,
 	nest = nla_nest_start(msg, NEXUS_A_CHILD);
 	if (!nest)
 		return -EMSGSIZE;
+	if (path)
+		PUT_OR_FAIL(nla_put_string(msg, NEXUS_CHILD_A_PATH, path));
 	PUT_OR_FAIL(nla_put(msg, NEXUS_CHILD_A_UUID, NEXUS_UUID_LEN, uuid->bytes));
 	nla_nest_end(msg, nest);
 	return 0;
+}
+
+static int build_member(int family, uint8_t cmd, const char *name,
+			const struct nexus_uuid *uuid, const char *path,
+			struct nl_msg **out)
+{
+	struct nl_msg *msg;
+	int err = new_request(family, cmd, 0, &msg);
+
+	if (err)
+		return err;
+	return finish(msg, fill_member(msg, name, uuid, path), out);
 }
 
 int nexus_build_forget_missing(int family, const char *name,
 			       const struct nexus_uuid *uuid, struct nl_msg **out)
 {
-	struct nl_msg *msg;
-	int err = new_request(family, NEXUS_CMD_CHILD_REMOVE, 0, &msg);
-
-	if (err)
-		return err;
-	return finish(msg, fill_forget_missing(msg, name, uuid), out);
-}
-
-static int fill_online_member(struct nl_msg *msg, const char *name,
-			      const struct nexus_uuid *uuid, const char *path)
-{
-	struct nlattr *nest;
-	int err = put_name(msg, name);
-
-	if (err)
-		return err;
-	nest = nla_nest_start(msg, NEXUS_A_CHILD);
-	if (!nest)
-		return -EMSGSIZE;
-	PUT_OR_FAIL(nla_put_string(msg, NEXUS_CHILD_A_PATH, path));
-	PUT_OR_FAIL(nla_put(msg, NEXUS_CHILD_A_UUID, NEXUS_UUID_LEN, uuid->bytes));
-	nla_nest_end(msg, nest);
-	return 0;
+	return build_member(family, NEXUS_CMD_CHILD_REMOVE, name, uuid, NULL, out);
 }
 
 int nexus_build_online_member(int family, const char *name,
 			      const struct nexus_uuid *uuid, const char *path,
 			      struct nl_msg **out)
 {
-	struct nl_msg *msg;
-	int err = new_request(family, NEXUS_CMD_CHILD_ONLINE, 0, &msg);
-
-	if (err)
-		return err;
-	return finish(msg, fill_online_member(msg, name, uuid, path), out);
+	return build_member(family, NEXUS_CMD_CHILD_ONLINE, name, uuid, path, out);
 }
 
 /* Does the nest nla (inside message nlh) cover byte offset? */
