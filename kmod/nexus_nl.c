@@ -636,6 +636,40 @@ static int nexus_nl_child_path(struct genl_info *info, const char **path)
 					 info->extack);
 }
 
+/*
+ * The existing child a request names, its nexus locked (nexus_nl_unlock()
+ * it when done): by path; or, where @uuid is not NULL (child online) and
+ * the request carries a member UUID (*@uuid set), that member.
+ */
+static struct nexus_child *nexus_nl_child_lock(struct sk_buff *skb,
+					       struct genl_info *info,
+					       const char **path, const u8 **uuid)
+{
+	struct nexus_child *c;
+	struct nexus_dev *nx;
+	int ret;
+
+	ret = nexus_nl_may_admin(skb, info);
+	if (!ret && GENL_REQ_ATTR_CHECK(info, NEXUS_A_CHILD))
+		ret = -EINVAL;
+	if (!ret)
+		ret = nexus_nl_parse_child(info->attrs[NEXUS_A_CHILD], path, uuid,
+					   info->extack);
+	if (ret)
+		return ERR_PTR(ret);
+	nx = nexus_nl_lock(info);
+	if (IS_ERR(nx))
+		return ERR_CAST(nx);
+	c = uuid && *uuid ? nexus_child_find_member(nx, *uuid, info->extack) :
+			    nexus_child_find(nx, *path, info->extack);
+	if (!c) {
+		NL_SET_BAD_ATTR(info->extack, info->attrs[NEXUS_A_CHILD]);
+		nexus_nl_unlock(nx);
+		return ERR_PTR(-ENOENT);
+	}
+	return c;
+}
+
 static int nexus_nl_child_do(struct sk_buff *skb, struct genl_info *info,
 			     nexus_child_op_t op)
 {
@@ -644,22 +678,11 @@ static int nexus_nl_child_do(struct sk_buff *skb, struct genl_info *info,
 	const char *path;
 	int ret;
 
-	ret = nexus_nl_may_admin(skb, info);
-	if (ret)
-		return ret;
-	ret = nexus_nl_child_path(info, &path);
-	if (ret)
-		return ret;
-	nx = nexus_nl_lock(info);
-	if (IS_ERR(nx))
-		return PTR_ERR(nx);
-	c = nexus_child_find(nx, path, info->extack);
-	if (c) {
-		ret = op(c, nexus_nl_flags(info), info->extack);
-	} else {
-		NL_SET_BAD_ATTR(info->extack, info->attrs[NEXUS_A_CHILD]);
-		ret = -ENOENT;
-	}
+	c = nexus_nl_child_lock(skb, info, &path, NULL);
+	if (IS_ERR(c))
+		return PTR_ERR(c);
+	nx = c->nx;	/* @op may free @c (remove) */
+	ret = op(c, nexus_nl_flags(info), info->extack);
 	nexus_nl_unlock(nx);
 	return ret;
 }
@@ -754,27 +777,12 @@ int nexus_nl_child_online_doit(struct sk_buff *skb, struct genl_info *info)
 	const char *path;
 	int ret;
 
-	ret = nexus_nl_may_admin(skb, info);
-	if (ret)
-		return ret;
-	if (GENL_REQ_ATTR_CHECK(info, NEXUS_A_CHILD))
-		return -EINVAL;
-	ret = nexus_nl_parse_child(info->attrs[NEXUS_A_CHILD], &path, &uuid,
-				   info->extack);
-	if (ret)
-		return ret;
-	nx = nexus_nl_lock(info);
-	if (IS_ERR(nx))
-		return PTR_ERR(nx);
-	c = uuid ? nexus_child_find_member(nx, uuid, info->extack) :
-		   nexus_child_find(nx, path, info->extack);
-	if (c) {
-		ret = nexus_child_online(c, path, uuid, nexus_nl_flags(info),
-					 info->extack);
-	} else {
-		NL_SET_BAD_ATTR(info->extack, info->attrs[NEXUS_A_CHILD]);
-		ret = -ENOENT;
-	}
+	c = nexus_nl_child_lock(skb, info, &path, &uuid);
+	if (IS_ERR(c))
+		return PTR_ERR(c);
+	nx = c->nx;	/* the return of a member frees @c */
+	ret = nexus_child_online(c, path, uuid, nexus_nl_flags(info),
+				 info->extack);
 	nexus_nl_unlock(nx);
 	return ret;
 }
