@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
@@ -244,4 +245,80 @@ const char *lw_flags_str(uint64_t flags, char *buf, size_t len)
 	if (!buf[0])
 		snprintf(buf, len, "-");
 	return buf;
+}
+
+#define WORD_BITS 64U
+
+static int guarded(const struct lw_coherent *c, uint64_t s)
+{
+	return (c->guarded[s / WORD_BITS] >> (s % WORD_BITS)) & 1;
+}
+
+int lw_coherent_init(struct lw_coherent *c, uint64_t nr_sectors)
+{
+	c->nr_sectors = nr_sectors;
+	c->any = 0;
+	c->guarded = calloc(nr_sectors / WORD_BITS + 1, sizeof(*c->guarded));
+	return c->guarded ? 0 : -1;
+}
+
+void lw_coherent_free(struct lw_coherent *c)
+{
+	free(c->guarded);
+	c->guarded = NULL;
+}
+
+static void guard(struct lw_coherent *c, uint64_t first, uint64_t nr)
+{
+	for (uint64_t s = first; s < first + nr; s++)
+		c->guarded[s / WORD_BITS] |= 1ULL << (s % WORD_BITS);
+	c->any = 1;
+}
+
+/* The runs of [first, first + nr) that no FUA write guards. */
+static int apply_unguarded(const struct lw_coherent *c, const struct lw_entry *e,
+			   lw_apply_fn apply, void *arg)
+{
+	uint64_t s = e->sector, end = e->sector + e->nr_sectors;
+
+	while (s < end) {
+		uint64_t run;
+		int r;
+
+		while (s < end && guarded(c, s))
+			s++;
+		for (run = 0; s + run < end && !guarded(c, s + run); run++)
+			;
+		if (run && (r = apply(e, s, run, arg)))
+			return r;
+		s += run;
+	}
+	return 0;
+}
+
+int lw_coherent_apply(struct lw_coherent *c, const struct lw_entry *e,
+		      lw_apply_fn apply, void *arg)
+{
+	int r = 0;
+
+	if ((e->flags & LW_FLUSH) && c->any) {
+		memset(c->guarded, 0, (c->nr_sectors / WORD_BITS + 1) * sizeof(*c->guarded));
+		c->any = 0;
+	}
+	if (!e->nr_sectors || (e->flags & LW_MARK))
+		return 0;
+	if (e->sector + e->nr_sectors > c->nr_sectors) {
+		errno = ERANGE;
+		return -1;
+	}
+	if ((e->flags & LW_FUA) && !(e->flags & LW_DISCARD)) {
+		if (apply)
+			r = apply(e, e->sector, e->nr_sectors, arg);
+		guard(c, e->sector, e->nr_sectors);
+		return r;
+	}
+	if (!apply)
+		return 0;
+	return c->any ? apply_unguarded(c, e, apply, arg) :
+			apply(e, e->sector, e->nr_sectors, arg);
 }

@@ -65,4 +65,43 @@ int lw_next(struct lw_log *log, struct lw_entry *e, char *err, size_t errlen);
 /* "FLUSH|FUA", "-" for none; buf of at least 40 bytes. */
 const char *lw_flags_str(uint64_t flags, char *buf, size_t len);
 
+/*
+ * Coherent replay.  dm-log-writes logs a write without FUA at the first
+ * flush after it completed, and a FUA write as soon as it completes.  So a
+ * write W that completed before a FUA write F over the same sectors was
+ * even submitted can follow F in the log, at the flush that comes after
+ * both: replayed in log order, W's older data lands over F's.  No device
+ * does that: a read after F returns F's data, and so does the medium after
+ * a power cut, whatever the volatile cache still held of W.  The log cannot
+ * tell that W from one submitted after F completed (which would be newer);
+ * a coherent replay takes the first reading: a write without FUA (or a
+ * discard) logged after a FUA write and before the next flush entry leaves
+ * the FUA write's sectors alone.  That is exact for writers that never
+ * cover a FUA write's sectors, between two flushes, with other data
+ * without FUA, which is what the crash-point test's writers and a nexus's
+ * copies (they carry what the source holds, F included) do.
+ */
+struct lw_coherent {
+	uint64_t nr_sectors;	/* of the replay target, in log sectors */
+	uint64_t *guarded;	/* sectors a FUA write took since the last flush */
+	int any;		/* some bit of guarded is set */
+};
+
+/* For a target of nr_sectors; 0, or -1 and errno. */
+int lw_coherent_init(struct lw_coherent *c, uint64_t nr_sectors);
+void lw_coherent_free(struct lw_coherent *c);
+
+/* Apply sectors [first, first + nr) of entry e to the target; 0 or an error. */
+typedef int (*lw_apply_fn)(const struct lw_entry *e, uint64_t first, uint64_t nr,
+			   void *arg);
+
+/*
+ * Replay entry e (its sectors within the target): call apply, in order, for
+ * each run of its sectors a coherent device takes, and note what it
+ * guards.  apply NULL: only note (an entry a resumed replay skips).
+ * Returns the first nonzero apply() result, else 0.
+ */
+int lw_coherent_apply(struct lw_coherent *c, const struct lw_entry *e,
+		      lw_apply_fn apply, void *arg);
+
 #endif

@@ -6,7 +6,7 @@
  *   replay-log --log LOG --list
  *   replay-log --log LOG --find MARK
  *   replay-log --log LOG --replay TARGET [--limit N | --end-mark MARK]
- *              [--start N] [--discard zero|skip]
+ *              [--start N] [--discard zero|skip] [--log-order]
  *
  * --list prints "# sectorsize S entries N", then per entry
  * "INDEX SECTOR NR_SECTORS FLAGS MARK" (sectors in the log's sector size,
@@ -15,7 +15,10 @@
  * every entry.  --start N skips (does not apply) entries before N, so that
  * a target already replayed to N can be advanced.  A discard zeroes its
  * range (default; what a discarded loop or dm device reads back) or is
- * skipped.  Exit status: 0 done, 1 a bad log, a mark not found, an entry
+ * skipped.  The replay is coherent (logwrites.h): a write without FUA
+ * that the log puts after a FUA write over the same sectors, before the
+ * next flush, leaves that FUA write's sectors alone, as a device's cache
+ * would; --log-order replays every entry as it comes.  Exit status: 0 done, 1 a bad log, a mark not found, an entry
  * past the target or an IO error, 2 bad usage.
  */
 #include "logwrites.h"
@@ -34,7 +37,7 @@
 
 struct options {
 	const char *log, *find, *target, *end_mark;
-	bool list, skip_discards, have_limit;
+	bool list, skip_discards, have_limit, log_order;
 	uint64_t limit, start;
 };
 
@@ -43,7 +46,7 @@ static void usage(void)
 	fputs("usage: replay-log --log LOG --list\n"
 	      "       replay-log --log LOG --find MARK\n"
 	      "       replay-log --log LOG --replay TARGET [--limit N | --end-mark MARK]\n"
-	      "                  [--start N] [--discard zero|skip]\n", stderr);
+	      "                  [--start N] [--discard zero|skip] [--log-order]\n", stderr);
 	exit(2);
 }
 
@@ -72,6 +75,7 @@ static void parse_args(int argc, char **argv, struct options *o)
 		{ "end-mark", required_argument, NULL, 'm' },
 		{ "start", required_argument, NULL, 's' },
 		{ "discard", required_argument, NULL, 'd' },
+		{ "log-order", no_argument, NULL, 'o' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c, actions;
@@ -86,6 +90,7 @@ static void parse_args(int argc, char **argv, struct options *o)
 		case 'n': o->limit = parse_count("--limit", optarg); o->have_limit = true; break;
 		case 'm': o->end_mark = optarg; break;
 		case 's': o->start = parse_count("--start", optarg); break;
+		case 'o': o->log_order = true; break;
 		case 'd':
 			if (strcmp(optarg, "zero") && strcmp(optarg, "skip"))
 				usage();
@@ -97,7 +102,7 @@ static void parse_args(int argc, char **argv, struct options *o)
 	actions = o->list + !!o->find + !!o->target;
 	if (optind != argc || !o->log || actions != 1 ||
 	    (o->have_limit && o->end_mark) ||
-	    (!o->target && (o->have_limit || o->end_mark || o->start)))
+	    (!o->target && (o->have_limit || o->end_mark || o->start || o->log_order)))
 		usage();
 }
 
@@ -181,25 +186,36 @@ static int write_all(int fd, const char *buf, size_t len, uint64_t pos,
 	return 0;
 }
 
-/* Copy one entry's data from the log (or zeroes for a discard) to the target. */
-static int apply_entry(const struct lw_log *log, const struct lw_entry *e, int tfd,
-		       const char *target, char *buf)
+struct apply_ctx {
+	const struct lw_log *log;
+	int tfd;
+	const char *target;
+	char *buf;
+};
+
+/*
+ * Copy sectors [first, first + nr) of entry e from the log (zeroes for a
+ * discard) to the target: an lw_apply_fn.
+ */
+static int apply_range(const struct lw_entry *e, uint64_t first, uint64_t nr, void *arg)
 {
-	uint64_t pos = e->sector * log->sectorsize;
-	uint64_t left = e->nr_sectors * log->sectorsize, from = e->data_pos;
+	const struct apply_ctx *a = arg;
+	uint64_t ss = a->log->sectorsize;
+	uint64_t pos = first * ss, left = nr * ss;
+	uint64_t from = e->data_pos + (first - e->sector) * ss;
 	bool zero = e->flags & LW_DISCARD;
 
 	if (zero)
-		memset(buf, 0, COPY_CHUNK);
+		memset(a->buf, 0, COPY_CHUNK);
 	while (left) {
 		size_t n = left < COPY_CHUNK ? (size_t)left : COPY_CHUNK;
 
-		if (!zero && pread(log->fd, buf, n, (off_t)from) != (ssize_t)n) {
+		if (!zero && pread(a->log->fd, a->buf, n, (off_t)from) != (ssize_t)n) {
 			fprintf(stderr, "replay-log: entry %" PRIu64 ": short read of its data\n",
 				e->index);
 			return -1;
 		}
-		if (write_all(tfd, buf, n, pos, target))
+		if (write_all(a->tfd, a->buf, n, pos, a->target))
 			return -1;
 		pos += n;
 		from += n;
@@ -208,25 +224,38 @@ static int apply_entry(const struct lw_log *log, const struct lw_entry *e, int t
 	return 0;
 }
 
+/* Apply entry e (or, skip, only account for it): coherently, or in log order. */
+static int apply_entry(struct lw_coherent *coh, const struct lw_entry *e, bool skip,
+		       struct apply_ctx *a)
+{
+	if (!coh)
+		return skip || !e->nr_sectors ? 0 : apply_range(e, e->sector, e->nr_sectors, a);
+	return lw_coherent_apply(coh, e, skip ? NULL : apply_range, a);
+}
+
 static int replay(struct lw_log *log, const struct options *o, uint64_t stop)
 {
 	static struct lw_entry e;
+	struct lw_coherent coherent, *coh = NULL;
+	struct apply_ctx a = { .log = log, .target = o->target };
 	uint64_t target_bytes;
-	int tfd, r = -1;
-	char *buf;
+	int r = -1;
 
-	tfd = open(o->target, O_WRONLY | O_CLOEXEC);
-	if (tfd < 0 || lw_fd_size(tfd, &target_bytes) < 0) {
+	a.tfd = open(o->target, O_WRONLY | O_CLOEXEC);
+	if (a.tfd < 0 || lw_fd_size(a.tfd, &target_bytes) < 0) {
 		fprintf(stderr, "replay-log: %s: %s\n", o->target, strerror(errno));
 		goto out_close;
 	}
-	buf = malloc(COPY_CHUNK);
-	if (!buf) {
+	a.buf = malloc(COPY_CHUNK);
+	if (!a.buf || (!o->log_order &&
+		       lw_coherent_init(&coherent, target_bytes / log->sectorsize))) {
 		fputs("replay-log: out of memory\n", stderr);
-		goto out_close;
+		goto out_free;
 	}
+	if (!o->log_order)
+		coh = &coherent;
 	while ((r = next_entry(log, o->log, &e)) > 0 && e.index < stop) {
-		bool skip = e.index < o->start || ((e.flags & LW_DISCARD) && o->skip_discards);
+		bool skip = e.index < o->start;
 
 		if (e.sector + e.nr_sectors > target_bytes / log->sectorsize) {
 			fprintf(stderr, "replay-log: entry %" PRIu64 ": sectors %" PRIu64 "+%" PRIu64
@@ -235,7 +264,9 @@ static int replay(struct lw_log *log, const struct options *o, uint64_t stop)
 			r = -1;
 			break;
 		}
-		if (!skip && e.nr_sectors && apply_entry(log, &e, tfd, o->target, buf)) {
+		if ((e.flags & LW_DISCARD) && o->skip_discards)
+			continue;
+		if (apply_entry(coh, &e, skip, &a)) {
 			r = -1;
 			break;
 		}
@@ -245,14 +276,17 @@ static int replay(struct lw_log *log, const struct options *o, uint64_t stop)
 			" entries\n", o->log, stop, log->nr_entries);
 		r = -1;
 	}
-	if (r >= 0 && fsync(tfd) < 0) {
+	if (r >= 0 && fsync(a.tfd) < 0) {
 		fprintf(stderr, "replay-log: fsync %s: %s\n", o->target, strerror(errno));
 		r = -1;
 	}
-	free(buf);
+	if (coh)
+		lw_coherent_free(coh);
+out_free:
+	free(a.buf);
 out_close:
-	if (tfd >= 0)
-		close(tfd);
+	if (a.tfd >= 0)
+		close(a.tfd);
 	return r < 0 ? -1 : 0;
 }
 

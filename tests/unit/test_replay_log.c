@@ -237,6 +237,93 @@ static void flags_are_named(void **state)
 	assert_string_equal(lw_flags_str(LW_KNOWN_FLAGS, buf, 8), "FLUSH|F");
 }
 
+/* What a coherent replay applies: "first+nr" runs, in order. */
+struct runs {
+	char text[256];
+};
+
+static int note_run(const struct lw_entry *e, uint64_t first, uint64_t nr, void *arg)
+{
+	struct runs *r = arg;
+	size_t len = strlen(r->text);
+
+	(void)e;
+	snprintf(r->text + len, sizeof(r->text) - len, "%s%llu+%llu", len ? " " : "",
+		 (unsigned long long)first, (unsigned long long)nr);
+	return 0;
+}
+
+static const char *coherent(struct lw_coherent *coh, uint64_t sector, uint64_t nr,
+			    uint64_t flags, struct runs *r)
+{
+	struct lw_entry e = { .sector = sector, .nr_sectors = nr, .flags = flags };
+
+	r->text[0] = '\0';
+	assert_int_equal(lw_coherent_apply(coh, &e, note_run, r), 0);
+	return r->text;
+}
+
+static void a_fua_write_keeps_its_sectors_until_the_next_flush(void **state)
+{
+	struct lw_coherent coh;
+	struct runs r;
+
+	(void)state;
+	assert_int_equal(lw_coherent_init(&coh, 200), 0);
+	/* Nothing guarded: every write applies whole. */
+	assert_string_equal(coherent(&coh, 0, 8, 0, &r), "0+8");
+	/* A FUA write applies whole and guards 10..13 and 130..137. */
+	assert_string_equal(coherent(&coh, 10, 4, LW_FUA, &r), "10+4");
+	assert_string_equal(coherent(&coh, 130, 8, LW_FUA | LW_METADATA, &r), "130+8");
+	/* An older write logged at the next flush: only what F left. */
+	assert_string_equal(coherent(&coh, 8, 8, 0, &r), "8+2 14+2");
+	assert_string_equal(coherent(&coh, 11, 2, 0, &r), "");
+	assert_string_equal(coherent(&coh, 128, 12, LW_DISCARD, &r), "128+2 138+2");
+	/* A later FUA write over the same sectors applies. */
+	assert_string_equal(coherent(&coh, 12, 4, LW_FUA, &r), "12+4");
+	/* Marks and empty flushes apply nothing; the flush ends the guard. */
+	assert_string_equal(coherent(&coh, 0, 0, LW_MARK, &r), "");
+	assert_string_equal(coherent(&coh, 0, 0, LW_FLUSH, &r), "");
+	assert_string_equal(coherent(&coh, 8, 8, 0, &r), "8+8");
+	assert_string_equal(coherent(&coh, 199, 1, 0, &r), "199+1");
+	lw_coherent_free(&coh);
+}
+
+static void a_flush_with_data_ends_the_guard_first(void **state)
+{
+	struct lw_coherent coh;
+	struct lw_entry e = { .sector = 4, .nr_sectors = 4 };
+	struct runs r;
+
+	(void)state;
+	assert_int_equal(lw_coherent_init(&coh, 64), 0);
+	assert_string_equal(coherent(&coh, 0, 8, LW_FUA, &r), "0+8");
+	/* A PREFLUSH write: the group before it is flushed, its data applies. */
+	assert_string_equal(coherent(&coh, 4, 4, LW_FLUSH, &r), "4+4");
+	assert_string_equal(coherent(&coh, 0, 8, 0, &r), "0+8");
+	/* A FLUSH|FUA write guards what it wrote for the next group. */
+	assert_string_equal(coherent(&coh, 0, 2, LW_FLUSH | LW_FUA, &r), "0+2");
+	assert_string_equal(coherent(&coh, 0, 4, 0, &r), "2+2");
+	/* Skipped entries (apply NULL) still guard: a resumed replay agrees. */
+	e.flags = LW_FUA;
+	assert_int_equal(lw_coherent_apply(&coh, &e, NULL, NULL), 0);
+	assert_string_equal(coherent(&coh, 0, 8, 0, &r), "2+2");
+	lw_coherent_free(&coh);
+}
+
+static void an_entry_past_the_target_is_refused(void **state)
+{
+	struct lw_coherent coh;
+	struct lw_entry e = { .sector = 60, .nr_sectors = 8 };
+	struct runs r = { "" };
+
+	(void)state;
+	assert_int_equal(lw_coherent_init(&coh, 64), 0);
+	assert_int_equal(lw_coherent_apply(&coh, &e, note_run, &r), -1);
+	assert_string_equal(r.text, "");
+	lw_coherent_free(&coh);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -246,6 +333,9 @@ int main(void)
 		cmocka_unit_test(truncated_logs_are_refused),
 		cmocka_unit_test(bad_entries_are_refused),
 		cmocka_unit_test(flags_are_named),
+		cmocka_unit_test(a_fua_write_keeps_its_sectors_until_the_next_flush),
+		cmocka_unit_test(a_flush_with_data_ends_the_guard_first),
+		cmocka_unit_test(an_entry_past_the_target_is_refused),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
