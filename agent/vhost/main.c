@@ -153,6 +153,10 @@ static int op_queue_start(struct vu_dev *d, unsigned int qi)
 	}
 	epoll_add(s, d->q[qi].kick_fd, TAG(EV_KICK, qi));
 	epoll_add(s, ring_fd, TAG(EV_RING, qi));
+	/* INFLIGHT_SHMFD at work: worth a line (tests look for it). */
+	if (d->q[qi].vq.nresubmit)
+		logmsg("queue %u: resubmitting %u requests left in flight", qi,
+		       d->q[qi].vq.nresubmit);
 	/* The driver may have queued requests before the kick fd came. */
 	blk_io_kick(&s->io, qi);
 	return 0;
