@@ -9,7 +9,7 @@
 #                   1xx, 2xx and 5xx VM test on the debug kernel too, and a
 #                   QEMU guest on mayastor-vhost (tests/vhost/qemu-e2e) (the
 #                   long runs, before an issue is resolved)
-#   make check-vhost-qemu  only that QEMU guest end to end (~1.5-3 min)
+#   make check-vhost-qemu  only that QEMU guest end to end (~1-3 min)
 #   make regen      regenerate the netlink files from docs/nexus.yaml
 #                   (tools/ynl-regen; needs Debian's linux-source-6.12)
 #   make demo       the main job end to end in a VM
