@@ -27,6 +27,10 @@
  *			briefly, never across IO.  Dumps fill under it.
  *   disk->open_mutex	the block layer's: nx->dying against nexus_open().
  *   nx->meta_mutex	label writes; nx->members, nx->generation.
+ *   bm->write_mutex	one round of bitmap block writes at a time (the
+ *			bitmap worker's, and a faulting child's that puts bits
+ *			back: nexus_bitmap_settle_fault()); held across that
+ *			IO, never while a child's state changes.
  *   spinlocks, innermost, never nested in one another: nx->excl_lock
  *			(child state changes, nx->excl_seq), nx->state_lock,
  *			bm->lock, nx->rb_lock, nx->fail_lock, nx->hold_lock,
@@ -119,6 +123,13 @@ struct nexus_child {
 	 * were cleared for data it may have lost with its volatile cache.
 	 */
 	unsigned long bm_vouched;
+	/*
+	 * A bitmap block write to it failed: the bitmap writer leaves it out
+	 * and faults it (@bm_fault_node, on the bitmap's list) outside its
+	 * rounds.  Set and cleared by the bitmap writer, read without a lock.
+	 */
+	bool bm_excluded;
+	struct list_head bm_fault_node;
 };
 
 /*
@@ -397,6 +408,7 @@ int nexus_bitmap_load(struct nexus_dev *nx, struct nexus_child *c);
 void nexus_bitmap_to_dirty(struct nexus_dev *nx, unsigned long *dirty);
 void nexus_bitmap_vouch_new(struct nexus_child *c);
 bool nexus_bitmap_vouched(struct nexus_child *c);
+void nexus_bitmap_settle_fault(struct nexus_child *c);
 unsigned long nexus_bitmap_weight(struct nexus_dev *nx);
 void nexus_bitmap_write_all(struct nexus_dev *nx);
 void nexus_bitmap_kick_all(struct nexus_dev *nx);

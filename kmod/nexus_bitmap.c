@@ -41,6 +41,28 @@
  * fault is either seen by the sweep, which then clears nothing, or sees
  * the new generation.
  *
+ * Putting bits back.  A target lost under steady writes usually misses the
+ * flush of a sweep's clears (the block write that carries it fails, or
+ * hangs until the transport gives up), and would then need a full copy.
+ * So the sweeps note what they clear in @cleared[@cur]; the round that
+ * writes those blocks with PREFLUSH takes that map as the one its flush
+ * vouches for and turns @cur to the other.  After the round the map is
+ * emptied, its bits first put back into @bits when the round failed on a
+ * child, a child awaits its fault (c->bm_excluded), or a child faulted
+ * and its member state is not decided yet: some child did not flush for
+ * them.  When a child faults on an IO error without having vouched for
+ * every clear, nexus_bitmap_settle_fault() puts back what the sweeps
+ * cleared since the last round and writes every dirty block to the
+ * children left, before its member state goes to the labels; it then
+ * vouches for the current generation and is behind by the bitmap only.
+ * (Clears wait meanwhile: nexus_bm_may_clear().)  A child whose block write
+ * fails is left out of later rounds and faulted by the worker between
+ * rounds, never inside one, so no round runs within another.
+ *
+ * Locks: @write_mutex serialises rounds (the worker's and the fault
+ * path's) and is taken outside @lock; a round never waits for a state
+ * change, and nothing that holds @write_mutex is waited for by a round.
+ *
  * No allocation on the IO path: bios come from @bs (GFP_NOIO cannot fail)
  * and the block buffers are preallocated.
  */
@@ -76,12 +98,18 @@ struct nexus_bitmap {
 	unsigned long clear_gen;	/* sweeps that cleared bits, so far */
 	unsigned long weight;		/* bits set in @bits */
 	struct bio_list deferred;	/* writes waiting for their bit */
+	unsigned long *cleared[2];	/* native: regions the sweeps cleared */
+	unsigned long nr_cleared[2];	/* bits set in each */
+	unsigned int cur;		/* @cleared[@cur] takes new clears */
+	unsigned long clears;		/* bits the sweeps cleared, so far */
+	struct list_head to_fault;	/* children whose block write failed */
 
 	struct work_struct work;	/* writes dirty blocks */
 	struct delayed_work sweep;	/* clears idle bits */
 	bool stopping;
 
-	/* The worker's own. */
+	/* Under @write_mutex: one round at a time. */
+	struct mutex write_mutex;
 	struct bio_set bs;
 	struct page *pages[NEXUS_BM_BUFS];
 	unsigned int page_block[NEXUS_BM_BUFS];
@@ -90,6 +118,13 @@ struct nexus_bitmap {
 	unsigned long failed;		/* slots whose block write failed */
 	unsigned long snap_gen;		/* @clear_gen when the blocks were taken */
 };
+
+/*
+ * Regions one step of a long walk over the bitmap looks at, with @lock
+ * held: the lock is dropped between steps, so that no writer that needs it
+ * waits for a walk over millions of regions.
+ */
+#define NEXUS_BM_STEP		8192UL
 
 static unsigned long nexus_bm_grace(void)
 {
@@ -142,6 +177,8 @@ static void nexus_bm_free(struct nexus_bitmap *bm)
 	kvfree(bm->ondisk);
 	bitmap_free(bm->touched);
 	bitmap_free(bm->blk_dirty);
+	bitmap_free(bm->cleared[0]);
+	bitmap_free(bm->cleared[1]);
 	kfree(bm);
 }
 
@@ -154,7 +191,10 @@ static int nexus_bm_alloc_maps(struct nexus_bitmap *bm)
 	bm->ondisk = kvzalloc(bytes, GFP_KERNEL);
 	bm->touched = bitmap_zalloc(bm->nr_regions, GFP_KERNEL);
 	bm->blk_dirty = bitmap_zalloc(bm->nr_blocks, GFP_KERNEL);
-	if (!bm->bits || !bm->ondisk || !bm->touched || !bm->blk_dirty)
+	bm->cleared[0] = bitmap_zalloc(bm->nr_regions, GFP_KERNEL);
+	bm->cleared[1] = bitmap_zalloc(bm->nr_regions, GFP_KERNEL);
+	if (!bm->bits || !bm->ondisk || !bm->touched || !bm->blk_dirty ||
+	    !bm->cleared[0] || !bm->cleared[1])
 		return -ENOMEM;
 	for (i = 0; i < NEXUS_BM_BUFS; i++) {
 		bm->pages[i] = alloc_page(GFP_KERNEL);
@@ -185,7 +225,9 @@ int nexus_bitmap_create(struct nexus_dev *nx)
 	bm->nr_regions = nexus_nr_regions(nx);
 	bm->nr_blocks = nexus_bm_blocks_for(bm->nr_regions);
 	spin_lock_init(&bm->lock);
+	mutex_init(&bm->write_mutex);
 	bio_list_init(&bm->deferred);
+	INIT_LIST_HEAD(&bm->to_fault);
 	INIT_WORK(&bm->work, nexus_bm_work);
 	INIT_DELAYED_WORK(&bm->sweep, nexus_bm_sweep);
 	init_completion(&bm->done);
@@ -210,6 +252,7 @@ void nexus_bitmap_destroy(struct nexus_dev *nx)
 	cancel_delayed_work_sync(&bm->sweep);
 	flush_work(&bm->work);
 	WARN_ON_ONCE(!bio_list_empty(&bm->deferred));
+	WARN_ON_ONCE(!list_empty(&bm->to_fault));
 	WRITE_ONCE(nx->bitmap, NULL);
 	/* Replies read the bitmap's weight under RCU. */
 	synchronize_rcu();
@@ -307,21 +350,40 @@ static void nexus_bm_submit(struct nexus_bitmap *bm, struct nexus_child *c,
 	}
 }
 
-/* Write the @n buffered blocks to every writable child and wait. */
-static void nexus_bm_write_blocks(struct nexus_bitmap *bm, unsigned int n,
-				  bool flush)
+/*
+ * A child's block write failed: leave it out of later rounds and have the
+ * worker fault it after this round (nexus_bm_fault_failed()).  Takes over
+ * the caller's reference.
+ */
+static void nexus_bm_child_failed(struct nexus_bitmap *bm, struct nexus_child *c)
+{
+	atomic64_inc(&c->errors);
+	pr_err_ratelimited("%s: child %s: bitmap write error\n", bm->nx->name,
+			   c->path);
+	spin_lock(&bm->lock);
+	WRITE_ONCE(c->bm_excluded, true);
+	list_add_tail(&c->bm_fault_node, &bm->to_fault);
+	spin_unlock(&bm->lock);
+}
+
+/*
+ * Write the @n buffered blocks to every writable child not left out, and
+ * wait.  Return: how many children failed.
+ */
+static unsigned int nexus_bm_write_blocks(struct nexus_bitmap *bm, unsigned int n,
+					  bool flush)
 {
 	blk_opf_t opf = REQ_OP_WRITE | REQ_SYNC | REQ_META | REQ_FUA |
 			(flush ? REQ_PREFLUSH : 0);
 	struct nexus_child *used[NEXUS_MAX_CHILDREN];
 	struct nexus_dev *nx = bm->nx;
-	unsigned int s, nr = 0;
+	unsigned int s, nr = 0, failed = 0;
 
 	rcu_read_lock();
 	for (s = 0; s < NEXUS_MAX_CHILDREN; s++) {
 		struct nexus_child *c = READ_ONCE(nx->children[s]);
 
-		if (c && nexus_child_writable(c)) {
+		if (c && nexus_child_writable(c) && !READ_ONCE(c->bm_excluded)) {
 			nexus_child_get(c);
 			used[nr++] = c;
 		}
@@ -341,17 +403,16 @@ static void nexus_bm_write_blocks(struct nexus_bitmap *bm, unsigned int n,
 		struct nexus_child *c = used[s];
 
 		if (test_bit(c->slot, &bm->failed)) {
-			atomic64_inc(&c->errors);
-			pr_err_ratelimited("%s: child %s: bitmap write error\n",
-					   nx->name, c->path);
-			nexus_child_set_state(c, NEXUS_CHILD_FAULTED,
-					      NEXUS_REASON_IO_ERROR);
-		} else if (flush) {
-			/* What it acknowledged before is durable on it now. */
-			WRITE_ONCE(c->bm_vouched, bm->snap_gen);
+			nexus_bm_child_failed(bm, c);
+			failed++;
+			continue;
 		}
+		/* What it acknowledged before is durable on it now. */
+		if (flush)
+			WRITE_ONCE(c->bm_vouched, bm->snap_gen);
 		nexus_child_put(c);
 	}
+	return failed;
 }
 
 /*
@@ -400,25 +461,129 @@ static void nexus_bm_release(struct nexus_bitmap *bm)
 				     nexus_region_of(nx, bio->bi_iter.bi_sector));
 }
 
+/* Has @c faulted, its member state (@m) not yet decided by the labels? */
+static bool nexus_bm_fault_undecided(struct nexus_child *c,
+				     enum nexus_member_state m)
+{
+	return READ_ONCE(c->state) == NEXUS_CHILD_FAULTED &&
+	       m != NEXUS_MEMBER_FAULTED;
+}
+
+/* Did some child not flush for the clears a round's flush vouched for? */
+static bool nexus_bm_someone_missed(struct nexus_bitmap *bm, bool failed)
+{
+	struct nexus_dev *nx = bm->nx;
+	bool missed = failed;
+	unsigned int s;
+
+	rcu_read_lock();
+	for (s = 0; s < NEXUS_MAX_CHILDREN && !missed; s++) {
+		struct nexus_child *c = READ_ONCE(nx->children[s]);
+
+		missed = c && (READ_ONCE(c->bm_excluded) ||
+			       nexus_bm_fault_undecided(c, READ_ONCE(nx->members[s].state)));
+	}
+	rcu_read_unlock();
+	return missed;
+}
+
+/*
+ * Put the regions of @cleared[@map] back into @bits if @put_back, and
+ * empty the map if @empty; a step of regions per hold of @lock.
+ */
+static void nexus_bm_fold(struct nexus_bitmap *bm, unsigned int map,
+			  bool put_back, bool empty)
+{
+	unsigned long *cleared = bm->cleared[map];
+	unsigned long r, from, to;
+
+	if (!READ_ONCE(bm->nr_cleared[map]))
+		return;
+	for (from = 0; from < bm->nr_regions; from = to) {
+		to = min(from + NEXUS_BM_STEP, bm->nr_regions);
+		spin_lock(&bm->lock);
+		for (r = find_next_bit(cleared, to, from); put_back && r < to;
+		     r = find_next_bit(cleared, to, r + 1)) {
+			if (test_bit_le(r, bm->bits))
+				continue;
+			__set_bit_le(r, bm->bits);
+			__set_bit(r / NEXUS_BM_BLOCK_BITS, bm->blk_dirty);
+			WRITE_ONCE(bm->weight, bm->weight + 1);
+		}
+		if (empty)
+			bitmap_clear(cleared, from, to - from);
+		spin_unlock(&bm->lock);
+		cond_resched();
+	}
+	if (empty) {
+		spin_lock(&bm->lock);
+		bm->nr_cleared[map] = 0;
+		spin_unlock(&bm->lock);
+	}
+}
+
+/*
+ * One round: write up to NEXUS_BM_BUFS dirty blocks to the children and
+ * note what is durable.  Under @write_mutex.  Return: blocks written.
+ */
+static unsigned int nexus_bm_round(struct nexus_bitmap *bm)
+{
+	unsigned int n, failed;
+	int covering = -1;
+	bool flush;
+
+	lockdep_assert_held(&bm->write_mutex);
+	spin_lock(&bm->lock);
+	n = nexus_bm_snapshot(bm, &flush);
+	if (n && flush) {
+		/* This flush vouches for the clears so far, not later ones. */
+		covering = bm->cur;
+		bm->cur ^= 1;
+	}
+	spin_unlock(&bm->lock);
+	if (!n)
+		return 0;
+	failed = nexus_bm_write_blocks(bm, n, flush);
+	nexus_bm_commit(bm, n);
+	if (covering >= 0)
+		nexus_bm_fold(bm, covering, nexus_bm_someone_missed(bm, failed), true);
+	return n;
+}
+
+/* Fault the children whose block write failed.  Outside any round. */
+static void nexus_bm_fault_failed(struct nexus_bitmap *bm)
+{
+	struct nexus_child *c;
+
+	for (;;) {
+		spin_lock(&bm->lock);
+		c = list_first_entry_or_null(&bm->to_fault, struct nexus_child,
+					     bm_fault_node);
+		if (c)
+			list_del_init(&c->bm_fault_node);
+		spin_unlock(&bm->lock);
+		if (!c)
+			return;
+		nexus_child_set_state(c, NEXUS_CHILD_FAULTED, NEXUS_REASON_IO_ERROR);
+		/* Faulted (or gone) now: it takes no block writes anyway. */
+		WRITE_ONCE(c->bm_excluded, false);
+		nexus_child_put(c);
+	}
+}
+
 static void nexus_bm_work(struct work_struct *work)
 {
 	struct nexus_bitmap *bm = container_of(work, struct nexus_bitmap, work);
 	unsigned int noio = memalloc_noio_save();
 	unsigned int n;
-	bool flush;
 
-	for (;;) {
-		spin_lock(&bm->lock);
-		n = nexus_bm_snapshot(bm, &flush);
-		spin_unlock(&bm->lock);
-		if (n) {
-			nexus_bm_write_blocks(bm, n, flush);
-			nexus_bm_commit(bm, n);
-		}
+	do {
+		mutex_lock(&bm->write_mutex);
+		n = nexus_bm_round(bm);
+		mutex_unlock(&bm->write_mutex);
+		nexus_bm_fault_failed(bm);
 		nexus_bm_release(bm);
-		if (!n)
-			break;
-	}
+	} while (n);
 	memalloc_noio_restore(noio);
 }
 
@@ -443,18 +608,12 @@ static bool nexus_bm_may_clear(struct nexus_dev *nx)
 		else if (READ_ONCE(c->state) == NEXUS_CHILD_FAULTED)
 			ok = m == NEXUS_MEMBER_FAULTED;
 		else
-			ok = READ_ONCE(c->state) == NEXUS_CHILD_ONLINE;
+			ok = READ_ONCE(c->state) == NEXUS_CHILD_ONLINE &&
+			     !READ_ONCE(c->bm_excluded);
 	}
 	rcu_read_unlock();
 	return ok;
 }
-
-/*
- * Regions one step of a long walk over the bitmap looks at, with @lock
- * held: the lock is dropped between steps, so that no writer that needs it
- * waits for a walk over millions of regions.
- */
-#define NEXUS_BM_STEP		8192UL
 
 /*
  * Before a sweep clears its first bit: a new clear generation, then the
@@ -467,7 +626,15 @@ static bool nexus_bm_begin_clear(struct nexus_bitmap *bm)
 	WRITE_ONCE(bm->clear_gen, bm->clear_gen + 1);
 	/* Pairs with smp_mb() in nexus_bitmap_vouched(). */
 	smp_mb();
-	return nexus_bm_may_clear(bm->nx);
+	if (nexus_bm_may_clear(bm->nx))
+		return true;
+	/*
+	 * Nothing was cleared in it: take it back, or a child that faulted
+	 * just now would not vouch for it (nexus_bitmap_settle_fault()).
+	 * Readers of the generation hold @lock, as this does.
+	 */
+	WRITE_ONCE(bm->clear_gen, bm->clear_gen - 1);
+	return false;
 }
 
 /*
@@ -501,12 +668,15 @@ static long nexus_bm_clear_idle(struct nexus_bitmap *bm, unsigned long from,
 		}
 		__clear_bit_le(r, bm->bits);
 		__set_bit(r / NEXUS_BM_BLOCK_BITS, bm->blk_dirty);
+		__set_bit(r, bm->cleared[bm->cur]);
 		cleared++;
 	}
 	bitmap_clear(bm->touched, from, to - from);
 	if (cleared) {
 		bm->flush_first = true;
 		WRITE_ONCE(bm->weight, bm->weight - cleared);
+		bm->nr_cleared[bm->cur] += cleared;
+		bm->clears += cleared;
 	}
 	return cleared;
 }
@@ -628,8 +798,11 @@ void nexus_bitmap_vouch_new(struct nexus_child *c)
 {
 	struct nexus_bitmap *bm = c->nx->bitmap;
 
-	if (bm)
-		c->bm_vouched = READ_ONCE(bm->clear_gen);
+	if (!bm)
+		return;
+	spin_lock(&bm->lock);
+	c->bm_vouched = bm->clear_gen;
+	spin_unlock(&bm->lock);
 }
 
 /*
@@ -642,9 +815,54 @@ bool nexus_bitmap_vouched(struct nexus_child *c)
 {
 	struct nexus_bitmap *bm = c->nx->bitmap;
 
+	bool vouched;
+
+	if (!bm)
+		return false;
 	/* Pairs with smp_mb() in nexus_bm_begin_clear(). */
 	smp_mb();
-	return bm && READ_ONCE(c->bm_vouched) == READ_ONCE(bm->clear_gen);
+	spin_lock(&bm->lock);
+	vouched = READ_ONCE(c->bm_vouched) == bm->clear_gen;
+	spin_unlock(&bm->lock);
+	return vouched;
+}
+
+/**
+ * nexus_bitmap_settle_fault() - keep a faulted child behind by the bitmap
+ * @c: a child whose FAULTED state is published, its member state not yet
+ *
+ * If @c faulted on an IO error and did not flush for every clear, the bits
+ * the sweeps cleared since the last round are put back (the rounds put
+ * back their own when a child missed them) and every dirty block is
+ * written to the children left; then @c vouches for the current clear
+ * generation, and its member state says it is behind by the bitmap only.
+ * Clears wait meanwhile (nexus_bm_may_clear()); if a sweep that was under
+ * way cleared a bit all the same, @c is left needing a full copy.
+ * Context: process, outside the bitmap's rounds (they never fault a child).
+ */
+void nexus_bitmap_settle_fault(struct nexus_child *c)
+{
+	struct nexus_bitmap *bm = c->nx->bitmap;
+	unsigned long clears;
+
+	if (!bm || !nexus_child_fault_is_io(c) || c->needs_full ||
+	    nexus_bitmap_vouched(c))
+		return;
+	mutex_lock(&bm->write_mutex);
+	spin_lock(&bm->lock);
+	clears = bm->clears;
+	spin_unlock(&bm->lock);
+	nexus_bm_fold(bm, 0, true, false);
+	nexus_bm_fold(bm, 1, true, false);
+	while (nexus_bm_round(bm))
+		;
+	spin_lock(&bm->lock);
+	if (bm->clears == clears)
+		WRITE_ONCE(c->bm_vouched, bm->clear_gen);
+	spin_unlock(&bm->lock);
+	mutex_unlock(&bm->write_mutex);
+	/* Writes whose bits those rounds made durable; children they failed. */
+	queue_work(nexus_bm_wq, &bm->work);
 }
 
 /* Regions whose bit is set; for replies (under RCU), so asking costs nothing. */

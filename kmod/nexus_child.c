@@ -82,6 +82,7 @@ struct nexus_child *nexus_child_open(struct nexus_dev *nx, const char *path,
 		return ERR_PTR(-ENOMEM);
 	c->nx = nx;
 	c->slot = slot;
+	INIT_LIST_HEAD(&c->bm_fault_node);
 	c->state = NEXUS_CHILD_ONLINE;
 	strscpy(c->path, path, sizeof(c->path));
 	generate_random_uuid(c->uuid);
@@ -205,6 +206,9 @@ static void nexus_child_state_changed(struct nexus_child *c,
 				      enum nexus_child_reason reason)
 {
 	WRITE_ONCE(c->reason, reason);
+	/* What it did not flush for goes back into the bitmap first. */
+	if (state == NEXUS_CHILD_FAULTED)
+		nexus_bitmap_settle_fault(c);
 	/* Durable first: a failed write is acknowledged only after this. */
 	nexus_meta_update(c->nx);
 	if (state == NEXUS_CHILD_FAULTED)
