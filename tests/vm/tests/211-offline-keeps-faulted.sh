@@ -1,6 +1,7 @@
 # `child offline` must not overwrite FAULTED (issue 10, item 7).  C, the
-# target of a rebuild, is a dm-delay that holds each write 8 s before passing
-# it to W, a dm-linear device.  Once the rebuild has a copy write held in
+# target of a rebuild, is a dm-delay that holds each write before passing
+# it to W, a dm-linear device (20 s, so that a loaded host still swaps W
+# and sends the offline while the write is held).  Once the rebuild has a copy write held in
 # dm-delay, W is switched to error and `child offline C` is sent: offline
 # stops the rebuild, whose in-flight copy then fails and faults C.  C must
 # end FAULTED, not OFFLINE; and `child online C` must not bring it back
@@ -16,7 +17,7 @@ insmod_nexus
 load_mod dm_delay
 dm_linear w "$DISK2"
 n=$(dev_sectors /dev/mapper/w)
-_dm_create c "0 $n delay /dev/mapper/w 0 0 /dev/mapper/w 0 8000"
+_dm_create c "0 $n delay /dev/mapper/w 0 0 /dev/mapper/w 0 20000"
 C=/dev/mapper/c
 
 check "$MC" nexus create nx0 "$DISK1"
