@@ -330,16 +330,28 @@ static int negotiate(struct vc *c, unsigned int nq)
 	return 0;
 }
 
-/* GET_CONFIG as each asks: QEMU 96 bytes (with zoned fields), the others 60. */
-static int get_config(struct vc *c, struct virtio_blk_cfg *cfg)
+static int get_config_window(struct vc *c, uint32_t size, struct vu_config_msg *r)
 {
-	struct vu_config_msg m = { .size = c->profile == VC_QEMU ? 96 : 60 };
-	struct vu_config_msg r;
+	struct vu_config_msg m = { .size = size };
 
 	if (c->profile == VC_CLOUD_HYPERVISOR)
 		m.offset = 0x100;	/* the vhost crate's VHOST_USER_CONFIG_OFFSET */
-	if (vc_get(c, VHOST_USER_GET_CONFIG, &m, 12 + m.size, &r, sizeof(r), NULL) !=
-	    (int)(12 + m.size)) {
+	return vc_get(c, VHOST_USER_GET_CONFIG, &m, 12 + m.size, r, sizeof(*r), NULL) ==
+	       (int)(12 + m.size) ? 0 : -1;
+}
+
+/*
+ * GET_CONFIG as each asks: QEMU 96 bytes (with zoned fields), the others 60.
+ * Backends built before the zoned fields (qemu-storage-daemon 7.2's
+ * libvhost-user) refuse 96 with an empty reply: QEMU of that age asked for
+ * 60, so the QEMU profile asks again for 60.
+ */
+static int get_config(struct vc *c, struct virtio_blk_cfg *cfg)
+{
+	struct vu_config_msg r;
+
+	if (get_config_window(c, c->profile == VC_QEMU ? 96 : 60, &r) < 0 &&
+	    (c->profile != VC_QEMU || get_config_window(c, 60, &r) < 0)) {
 		fprintf(stderr, "vhost-client: GET_CONFIG failed\n");
 		return -1;
 	}
