@@ -444,6 +444,15 @@ static void set_desc(struct vc *c, unsigned int qi, unsigned int i, uint64_t add
 int vc_submit(struct vc *c, unsigned int qi, uint32_t type, uint64_t sector,
 	      uint64_t data_gpa, uint32_t len, struct vc_req *r)
 {
+	if (vc_prepare(c, qi, type, sector, data_gpa, len, r) < 0)
+		return -1;
+	vc_publish(c, qi, r->head);
+	return 0;
+}
+
+int vc_prepare(struct vc *c, unsigned int qi, uint32_t type, uint64_t sector,
+	       uint64_t data_gpa, uint32_t len, struct vc_req *r)
+{
 	struct vc_queue *q = &c->q[qi];
 	struct virtio_blk_outhdr_le h = { .type = type, .sector = sector };
 	bool in = type == VIRTIO_BLK_T_IN || type == VIRTIO_BLK_T_GET_ID;
@@ -467,7 +476,6 @@ int vc_submit(struct vc *c, unsigned int qi, uint32_t type, uint64_t sector,
 		set_desc(c, qi, d + 1, data_gpa, len,
 			 VRING_DESC_F_NEXT | (in ? VRING_DESC_F_WRITE : 0), (uint16_t)(d + 2));
 	set_desc(c, qi, d + 2, r->status_gpa, 1, VRING_DESC_F_WRITE, 0);
-	vc_publish(c, qi, r->head);
 	return 0;
 }
 

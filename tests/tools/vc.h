@@ -75,6 +75,9 @@ uint64_t vc_alloc(struct vc *c, uint64_t len, uint64_t align);
 /* A request of type on queue qi with data [data_gpa, +len) (device-written when in). */
 int vc_submit(struct vc *c, unsigned int qi, uint32_t type, uint64_t sector,
 	      uint64_t data_gpa, uint32_t len, struct vc_req *r);
+/* vc_submit() without the publishing: the chain is laid out in a free slot. */
+int vc_prepare(struct vc *c, unsigned int qi, uint32_t type, uint64_t sector,
+	       uint64_t data_gpa, uint32_t len, struct vc_req *r);
 /* Publishes a head built by hand. */
 void vc_publish(struct vc *c, unsigned int qi, uint16_t head);
 void vc_kick(struct vc *c, unsigned int qi);

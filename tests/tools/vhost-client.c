@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "vc.h"
+#include "vc_bench.h"
 #define BUF_AREA_TEST (2u << 20)
 #include "vu_ring.h"	/* the inflight layout, to fake a crashed server's */
 
@@ -37,13 +38,28 @@ static const char usage_text[] =
 "                      server must resubmit them (INFLIGHT_SHMFD)\n"
 "  inflight-live       submit a full queue, wait for a line on stdin, reconnect:\n"
 "                      every request completes exactly once\n"
-"  list-msg, list-ring the CASE names\n";
+"  list-msg, list-ring the CASE names\n"
+"\n"
+"Benchmark (one JSON object on stdout; exit 1 if a request failed):\n"
+"  bench --rw randread|randwrite [--bs B] [--iodepth N] [--seconds S] [--ramp S] [--pid P]\n"
+"                      N requests of B bytes (default 4096) in flight on each of\n"
+"                      --queues queues (N <= qsize / 4; default 1), at random\n"
+"                      B-aligned offsets over the whole device, for S seconds\n"
+"                      (default 8) after S of ramp (default 0).  Waits on the call\n"
+"                      eventfds, never polls.  Prints iops, mib_s, lat_mean_us,\n"
+"                      lat_p99_us, client_cpu_us_per_io and, with --pid, the\n"
+"                      server's ticks (utime + stime of all its threads) and\n"
+"                      server_cpu_us_per_io over the measured seconds\n"
+"  idle --pid P [--seconds S]\n"
+"                      one read per queue, then connected and idle for S seconds:\n"
+"                      server_ticks and server_cpu_pct of P meanwhile\n";
 
 struct opts {
 	const char *socket;
 	enum vc_profile profile;
 	unsigned int queues;
 	uint16_t qsize;
+	struct bench_opts bench;
 };
 
 static int failures;
@@ -1009,12 +1025,19 @@ static int parse(int argc, char **argv, struct opts *o)
 		{ "profile", required_argument, NULL, 'p' },
 		{ "queues", required_argument, NULL, 'q' },
 		{ "qsize", required_argument, NULL, 'n' },
+		{ "rw", required_argument, NULL, 'r' },
+		{ "bs", required_argument, NULL, 'b' },
+		{ "iodepth", required_argument, NULL, 'd' },
+		{ "seconds", required_argument, NULL, 't' },
+		{ "ramp", required_argument, NULL, 'R' },
+		{ "pid", required_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 }
 	};
 	int ch;
 
-	*o = (struct opts){ .profile = VC_QEMU, .queues = 1, .qsize = 128 };
+	*o = (struct opts){ .profile = VC_QEMU, .queues = 1, .qsize = 128,
+			    .bench = { .bs = 4096, .iodepth = 1, .seconds = 8 } };
 	while ((ch = getopt_long(argc, argv, "s:p:q:n:h", lo, NULL)) != -1) {
 		switch (ch) {
 		case 's': o->socket = optarg; break;
@@ -1025,6 +1048,16 @@ static int parse(int argc, char **argv, struct opts *o)
 				     !strcmp(optarg, "cloud-hypervisor") ? VC_CLOUD_HYPERVISOR :
 				     VC_QEMU;
 			break;
+		case 'r':
+			if (strcmp(optarg, "randread") && strcmp(optarg, "randwrite"))
+				return -1;
+			o->bench.write = !strcmp(optarg, "randwrite");
+			break;
+		case 'b': o->bench.bs = (unsigned int)atoi(optarg); break;
+		case 'd': o->bench.iodepth = (unsigned int)atoi(optarg); break;
+		case 't': o->bench.seconds = atof(optarg); break;
+		case 'R': o->bench.ramp = atof(optarg); break;
+		case 'P': o->bench.pid = atoi(optarg); break;
 		case 'h': fputs(usage_text, stdout); exit(0);
 		default: return -1;
 		}
@@ -1073,6 +1106,10 @@ int main(int argc, char **argv)
 		ret = cmd_inflight_sim(&c, &o);
 	else if (!strcmp(cmd, "inflight-live"))
 		ret = cmd_inflight_live(&c, &o);
+	else if (!strcmp(cmd, "bench"))
+		ret = vc_bench(&c, &o.bench);
+	else if (!strcmp(cmd, "idle"))
+		ret = o.bench.pid > 0 ? vc_idle(&c, &o.bench) : 2;
 	else
 		ret = 2;
 	vc_free(&c);
