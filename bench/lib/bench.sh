@@ -128,7 +128,8 @@ bench_rounds() {
 #   RATIOS   "num/den ..." config pairs, one column each
 #   TARGETS  "num/den>=X ..." checked on every job whose unit is IOPS;
 #            "num/den>=X@job,job" on the jobs named
-# BENCH_NOTE, if set, replaces the line on units under the title.
+# BENCH_NOTE, if set, replaces the line on units under the title;
+# BENCH_LOAD, if set, says what generated the load instead of fio's options.
 bench_summarize() {
 	local title=$1 labels=$2 joblist=$3 ratios=$4 targets=$5
 	jq -n -R \
@@ -145,6 +146,7 @@ bench_summarize() {
 		--arg configs "$labels" --arg jobs "${BENCH_JOBS:-$joblist}" \
 		--arg ratios "$ratios" --arg targets "$targets" \
 		--arg note "${BENCH_NOTE:-4k jobs in IOPS, 128k in MiB/s.}" \
+		--arg load "${BENCH_LOAD:-}" \
 		-f "$BENCH_LIB/summarize.jq" <"$BENCH_SAMPLES" >"$RESULTS/results.json"
 	jq -r -f "$BENCH_LIB/markdown.jq" "$RESULTS/results.json" >"$RESULTS/results.md"
 	echo

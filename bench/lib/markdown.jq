@@ -11,7 +11,7 @@ def spread: if . == null or .min == 0 then "-"
 | "### \(.title)",
   "",
   "\(.date), guest kernel \(.kernel), \(.guest.cpus) vCPU\(if .guest.cpus == 1 then "" else "s" end) (\(.guest.accel), \(.guest.cpu)), \(.guest.mem_mib) MiB; backing: \(.backing).",
-  "Median of \(.params.rounds) rounds; each job \(.params.runtime_s) s after \(.params.ramp_s) s ramp, fio \(.params.fio) size=\(.params.size).",
+  "Median of \(.params.rounds) rounds; each job \(.params.runtime_s) s after \(.params.ramp_s) s ramp, \(if .params.load then .params.load else "fio \(.params.fio) size=\(.params.size)" end).",
   .note,
   "",
   "| job | unit | " + ([.configs[].label] + [.ratios[].label] | join(" | ")) + " |",

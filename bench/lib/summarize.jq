@@ -36,9 +36,10 @@ def round3: (. * 1000 | round) / 1000;
   guest: {cpu: $cpu, cpus: ($ncpu | tonumber), mem_mib: ($mem | tonumber),
           accel: $accel},
   backing: $backing,
-  params: {rounds: ($rounds | tonumber), runtime_s: ($runtime | tonumber),
+  params: ({rounds: ($rounds | tonumber), runtime_s: ($runtime | tonumber),
            ramp_s: ($ramp | tonumber), size: $size,
-           fio: "direct=1 ioengine=libaio numjobs=1 time_based norandommap"},
+           fio: "direct=1 ioengine=libaio numjobs=1 time_based norandommap"}
+          + (if $load == "" then {} else {load: $load} end)),
   configs: $cfgs,
   jobs: $jl,
   results: $res,
