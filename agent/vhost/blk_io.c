@@ -5,6 +5,7 @@
 #include <liburing.h>
 #include <linux/falloc.h>
 #include <linux/fs.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
@@ -301,13 +302,29 @@ static void prep(struct blk_io *io, struct io_uring_sqe *sqe, struct io_req *r)
 {
 	const struct iovec *iov = r->bounce ? &r->bounce_iov : r->iov;
 	unsigned int n = r->bounce ? 1 : r->niov;
+	/* A descriptor holds at most 4 GiB, but the length field says so too. */
+	bool one = n == 1 && iov->iov_len <= UINT32_MAX;
 
+	/*
+	 * One piece (a 4 KiB guest page, the common case) as a plain READ or
+	 * WRITE: the kernel then has no iovec array to copy in, nor to keep
+	 * when it hands the request to an io-wq worker (a device without
+	 * NOWAIT support, such as the nexus).
+	 */
 	switch (r->op) {
 	case BLK_OP_READ:
-		io_uring_prep_readv(sqe, io->fd, iov, n, r->offset);
+		if (one)
+			io_uring_prep_read(sqe, io->fd, iov->iov_base, (unsigned int)iov->iov_len,
+					   r->offset);
+		else
+			io_uring_prep_readv(sqe, io->fd, iov, n, r->offset);
 		break;
 	case BLK_OP_WRITE:
-		io_uring_prep_writev(sqe, io->fd, iov, n, r->offset);
+		if (one)
+			io_uring_prep_write(sqe, io->fd, iov->iov_base, (unsigned int)iov->iov_len,
+					    r->offset);
+		else
+			io_uring_prep_writev(sqe, io->fd, iov, n, r->offset);
 		/* Write-through (CONFIG_WCE off): each write is durable when done. */
 		if (!io->dev->wce)
 			sqe->rw_flags = RWF_DSYNC;
@@ -409,5 +426,11 @@ void blk_io_kick(struct blk_io *io, unsigned int qi)
 		io->log("queue %u stopped: %s", qi, vqs->vq.why);
 	}
 	io_uring_submit(&q->ring);
+	/*
+	 * What completed during the submission (a synchronous device, or an
+	 * io-wq worker that ran first) goes back with the same interrupt,
+	 * without another trip through epoll_wait() for the ring's fd.
+	 */
+	reap(io, qi);
 	maybe_call(vqs, q);
 }
