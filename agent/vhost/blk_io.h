@@ -33,7 +33,10 @@ int blk_io_queue_start(struct blk_io *io, unsigned int qi);
 int blk_io_ring_fd(const struct blk_io *io, unsigned int qi);
 /* Waits for queue qi's IO, then frees its ring. */
 void blk_io_queue_stop(struct blk_io *io, unsigned int qi);
-/* The queue's kick fd fired: pop and submit everything available. */
+/*
+ * The queue's kick fd fired (the caller watches it edge-triggered and does
+ * not read it): pop and submit everything available.
+ */
 void blk_io_kick(struct blk_io *io, unsigned int qi);
 /* The queue's ring fd fired: complete what finished. */
 void blk_io_complete(struct blk_io *io, unsigned int qi);
