@@ -27,6 +27,7 @@ struct bench {
 	struct vc_req *req;	/* [queue * iodepth + slot] */
 	uint64_t rng, nblocks, ios, errors, lat_sum_ns;
 	uint64_t inflight;
+	uint64_t qios[VC_MAX_Q];	/* per queue: a starved queue shows here */
 	uint32_t *lat;		/* histogram, LAT_BUCKETS */
 	uint64_t *sent_ns;	/* [queue * 1024 + head]: submission time */
 	bool counting, stopping;
@@ -134,6 +135,7 @@ static void account(struct bench *b, unsigned int qi, uint16_t head, uint64_t t)
 	uint64_t us = lat / 1000;
 
 	b->ios++;
+	b->qios[qi]++;
 	b->lat_sum_ns += lat;
 	b->lat[us < LAT_BUCKETS ? us : LAT_BUCKETS - 1]++;
 }
@@ -249,6 +251,10 @@ static void report(const struct bench *b, double secs, long ticks, double client
 	       (unsigned long long)b->ios, (unsigned long long)b->errors, iops,
 	       iops * b->o->bs / 1048576.0, b->ios ? b->lat_sum_ns / 1e3 / b->ios : 0.0,
 	       p99_us(b), b->ios ? client_cpu * 1e6 / b->ios : 0.0);
+	printf(",\"ios_per_queue\":[");
+	for (unsigned int i = 0; i < b->c->nq; i++)
+		printf("%s%llu", i ? "," : "", (unsigned long long)b->qios[i]);
+	printf("]");
 	if (b->o->pid > 0)
 		printf(",\"server_pid\":%d,\"server_ticks\":%ld,\"server_cpu_us_per_io\":%.2f",
 		       b->o->pid, ticks, b->ios && ticks >= 0 ? ticks / hz * 1e6 / b->ios : -1.0);
