@@ -7,7 +7,7 @@
 #   TEST_NAME TEST_FILE PHASE PHASES KERNEL_KIND REPO VM_DIR
 #   NEXUS_KO MAYASTOR_CLIENT NDISKS DISKS DISK1.. SCRATCH_DEV
 #   RESULTS (the test's results dir, kept across phases) OUTDIR (this phase's)
-#   NODE NODES NODE_IP NODE_IPS NET_DEV (two-node tests)
+#   NODE NODES NODE_IP NODE_IPS NET_DEV (tests with several nodes)
 
 _lib_failures=0
 
@@ -77,10 +77,10 @@ check_grep() {
 # earlier one that ended by crash_vm (which cannot report a verdict itself).
 finish() {
 	local f
-	for f in "${RESULTS:-/nonexistent}"/crash-checks-failed.*; do
+	for f in "${RESULTS:-/nonexistent}/crash-checks-failed.$(_lib_crash_tag)"*; do
 		[ -f "$f" ] || continue
 		[ "$(cat "$f")" = 0 ] && continue
-		echo "phase ${f##*.} crashed with $(cat "$f") failed check(s)" >&2
+		echo "${NODE_IP:+node $NODE: }phase ${f##*.} crashed with $(cat "$f") failed check(s)" >&2
 		_lib_failures=$((_lib_failures + $(cat "$f")))
 	done
 	if [ "$_lib_failures" -ne 0 ]; then
@@ -304,10 +304,10 @@ _nvme_ns_of() {
 	return 1
 }
 
-# --- two-node tests (# VM: nodes=2) -----------------------------------------
+# --- several nodes (# VM: nodes=N) -------------------------------------------
 
 # barrier NAME [TIMEOUT]: wait until every node has reached barrier NAME
-# (files in the results dir, which both VMs share uncached over 9p).
+# (files in the results dir, which all VMs share uncached over 9p).
 barrier() {
 	local name=$1 timeout=${2:-120} k
 	: >"$RESULTS/barrier.$name.$NODE"
@@ -315,6 +315,44 @@ barrier() {
 		wait_for "[ -e '$RESULTS/barrier.$name.$k' ]" "$timeout" ||
 			fail "barrier $name: node $k did not arrive"
 	done
+}
+
+# link_down [K]: take node K's link (default: this node's) down at the hub:
+# its frames to and from every node are dropped, a partition, until
+# link_up K.  Returns once the hub applies it (its hub.down file says so).
+link_down() {
+	: >"$RESULTS/link-down.${1:-$NODE}"
+	_hub_applied "${1:-$NODE}" down
+}
+
+# link_up [K]: undo link_down K.
+link_up() {
+	rm -f "$RESULTS/link-down.${1:-$NODE}"
+	_hub_applied "${1:-$NODE}" up
+}
+
+_hub_applied() {
+	local k=$1 want=$2
+	wait_for '_hub_link_is "$k" "$want"' 10 || fail "the hub did not take node $k's link $want"
+}
+
+_hub_link_is() {
+	local down
+	down=" $(cat "$RESULTS/hub.down") "
+	if [ "$2" = down ]; then [[ $down == *" $1 "* ]]; else [[ $down != *" $1 "* ]]; fi
+}
+
+# ping_ok IP: one ping answered within 2 s (busybox: the host has no ping).
+ping_ok() {
+	busybox ping -c 1 -W 2 "$1" >/dev/null 2>&1
+}
+
+# power_cycle: cut this node's power now (crash_vm: no sync, the disks keep
+# what reached them); the harness boots the node again on the same disks as
+# its next phase (PHASE+1, up to the header's phases=N) while the other
+# nodes keep running, and it joins the hub again as node NODE.
+power_cycle() {
+	crash_vm
 }
 
 # remote_fault_under_fio TAG MAX_MS WHAT FIO_OUT FIO_ARG...: run fio (writes
@@ -348,6 +386,12 @@ remote_fault_under_fio() {
 
 # --- crash tests ----------------------------------------------------------------
 
+# _lib_crash_tag: what names this node's crash files among the nodes' (none
+# when there is one node: the names stay what they were).
+_lib_crash_tag() {
+	[ "${NODES:-1}" -le 1 ] || echo "node$NODE."
+}
+
 # crash_vm: reset the VM now, like a power cut (the virtio disks keep what
 # reached them). In a test declaring `# VM: phases=N` the harness then boots
 # the next phase on the same disks. dmesg is saved first: it is lost after.
@@ -355,7 +399,7 @@ crash_vm() {
 	dmesg >"$OUTDIR/dmesg.txt" 2>&1 || true
 	# The harness takes a crash as the planned end of the phase: its
 	# failed checks are counted by the next phase's finish.
-	echo "$_lib_failures" >"$RESULTS/crash-checks-failed.$PHASE"
+	echo "$_lib_failures" >"$RESULTS/crash-checks-failed.$(_lib_crash_tag)$PHASE"
 	# No sync: unwritten data must be lost as in a real crash. The marker
 	# goes straight to the host (9p without cache).
 	: >"$OUTDIR/crashed"
