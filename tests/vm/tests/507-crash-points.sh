@@ -136,20 +136,31 @@ settled() {
 		jq '[.[] | select(.state != "online" and .state != "faulted")] | length')" = 0 ]
 }
 
+# online_divergent SIZE: how many online children differ from the first
+# over SIZE bytes (cmp says where, on stderr); exit status 1 if none is
+# online.  The nexus wrote below their page caches, which udev's probe
+# filled: flushed first.
+online_divergent() {
+	local kids i n=0
+	mapfile -t kids < <("$MC" -o json nexus children nx0 | jq -r '.[] | select(.state == "online") | .path')
+	[ "${#kids[@]}" -ge 1 ] || { echo 0; return 1; }
+	blockdev --flushbufs "${kids[@]}"
+	for ((i = 1; i < ${#kids[@]}; i++)); do
+		cmp -n "$1" "${kids[0]}" "${kids[i]}" >&2 || n=$((n + 1))
+	done
+	echo "$n"
+}
+
 # live_check E: once settled, the live nexus holds every write acknowledged
 # by epoch E and its online children are identical.
 live_check() {
-	local out kids i
+	local out d
 	check wait_for settled 120
 	out=$("${CIO[@]}" verify /dev/nx0 "$BLOCKS" "$SEED" "$W/epochs" "$1" "$W"/ack.* 2>&1) ||
 		_check_failed "$WORKLOAD: the live nexus at the end: $out"
 	log "$WORKLOAD: the live nexus at the end: $(tail -n 1 <<<"$out")"
-	mapfile -t kids < <("$MC" -o json nexus children nx0 | jq -r '.[] | select(.state == "online") | .path')
-	blockdev --flushbufs "${kids[@]}"
-	for ((i = 1; i < ${#kids[@]}; i++)); do
-		cmp -n "$((BLOCKS * 4096))" "${kids[0]}" "${kids[i]}" ||
-			_check_failed "$WORKLOAD: live children ${kids[0]} and ${kids[i]} differ"
-	done
+	d=$(online_divergent "$((BLOCKS * 4096))") || true
+	[ "$d" = 0 ] || _check_failed "$WORKLOAD: $d live children differ from the first"
 }
 
 # close_logs: take the log-writes device down (the final mark updates the
@@ -222,7 +233,7 @@ assemble_members() {
 # $TAMPER if set, assemble without child MISSING (-1: none), resync, check.
 # Returns 1 if anything was wrong (and says what on stderr).
 crash_point() {
-	local e=$1 missing=$2 limit=$3 i out bad=0 devs=() size allow=
+	local e=$1 missing=$2 limit=$3 i out bad=0 devs=() size allow= d
 	lap
 	replay "$limit" || return 1
 	[ -z "${TAMPER:-}" ] || $TAMPER
@@ -251,16 +262,8 @@ crash_point() {
 	size=$(nshow .size)
 	# The copies that must agree: every child the nexus took (a member
 	# removed before the crash point is rightly left out).
-	mapfile -t kids < <("$MC" -o json nexus children nx0 | jq -r '.[] | select(.state == "online") | .path')
-	# The nexus wrote below their page caches, which udev's probe filled.
-	[ "${#kids[@]}" = 0 ] || blockdev --flushbufs "${kids[@]}"
-	for ((i = 1; i < ${#kids[@]}; i++)); do
-		if ! cmp -n "$size" "${kids[0]}" "${kids[i]}" >&2; then
-			T_DIVERGENT=$((T_DIVERGENT + 1))
-			bad=1
-		fi
-	done
-	[ "${#kids[@]}" -ge 1 ] || { echo "no child online after assembly" >&2; bad=1; }
+	d=$(online_divergent "$size") || { echo "no child online after assembly" >&2; bad=1; }
+	[ "$d" = 0 ] || { T_DIVERGENT=$((T_DIVERGENT + d)); bad=1; }
 	lap compare
 	"$MC" nexus destroy nx0 >/dev/null || { echo "nexus destroy failed" >&2; return 1; }
 	lap destroy
