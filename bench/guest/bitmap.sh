@@ -50,7 +50,7 @@ md_up() {
 	mdadm --create /dev/md100 --run --quiet --level=1 --raid-devices=2 \
 		--assume-clean --metadata=1.2 --bitmap="$1" $RAM0 $RAM1
 	bench_wait_dev /dev/md100
-	grep -A1 '^md100' /proc/mdstat | grep -q '\[UU\]' ||
+	grep -A1 '^md100' /proc/mdstat | grep -c '\[UU\]' >/dev/null ||
 		fail "md100 is not a clean 2-way mirror: $(cat /proc/mdstat)"
 	BENCH_DEV=/dev/md100
 }

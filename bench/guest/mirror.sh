@@ -73,7 +73,7 @@ cfg_md_up() {
 	mdadm --create /dev/md100 --run --quiet --level=1 --raid-devices=2 \
 		--assume-clean --metadata=1.2 --bitmap=none $RAM0 $RAM1
 	bench_wait_dev /dev/md100
-	grep -A1 '^md100' /proc/mdstat | grep -q '\[UU\]' ||
+	grep -A1 '^md100' /proc/mdstat | grep -c '\[UU\]' >/dev/null ||
 		fail "md100 is not a clean 2-way mirror: $(cat /proc/mdstat)"
 	BENCH_DEV=/dev/md100
 }
@@ -90,7 +90,7 @@ cfg_dmraid1_up() {
 	dmsetup create bench-mirror --table \
 		"0 $(dev_sectors $RAM0) mirror core 2 1024 nosync 2 $RAM0 0 $RAM1 0 1 handle_errors"
 	udev_settle
-	dmsetup status bench-mirror | grep -q ' AA ' ||
+	dmsetup status bench-mirror | grep -c ' AA ' >/dev/null ||
 		fail "bench-mirror is not an in-sync 2-way mirror: $(dmsetup status bench-mirror)"
 	BENCH_DEV=/dev/mapper/bench-mirror
 }

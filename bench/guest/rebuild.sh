@@ -194,10 +194,10 @@ copy_wait() {
 	md)
 		# --wait returns at once if the recovery has not started yet.
 		for ((i = 0; i < 1800; i++)); do
-			grep -A1 '^md100' /proc/mdstat | grep -q '\[UU\]' && break
+			grep -A1 '^md100' /proc/mdstat | grep -c '\[UU\]' >/dev/null && break
 			mdadm --wait /dev/md100 >/dev/null 2>&1 || sleep 0.5
 		done
-		grep -A1 '^md100' /proc/mdstat | grep -q '\[UU\]' ||
+		grep -A1 '^md100' /proc/mdstat | grep -c '\[UU\]' >/dev/null ||
 			fail "md100 did not recover: $(cat /proc/mdstat)"
 		t0=$(dmesg_time "md: recovery of RAID array md100")
 		t1=$(dmesg_time "md: md100: recovery done.")
@@ -347,7 +347,7 @@ fg_alone() {
 		;;
 	mdclean)
 		md_create --assume-clean $RAM0 $RAM1
-		grep -A1 '^md100' /proc/mdstat | grep -q '\[UU\]' ||
+		grep -A1 '^md100' /proc/mdstat | grep -c '\[UU\]' >/dev/null ||
 			fail "md100 is not a clean 2-way mirror: $(cat /proc/mdstat)"
 		dev=/dev/md100
 		;;

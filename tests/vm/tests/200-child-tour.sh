@@ -12,7 +12,7 @@ evpid=$!
 check $MC nexus create nx0 $L0 $L1
 dd if=/dev/urandom of=/dev/nx0 bs=1M count=20 oflag=direct status=none
 check $MC nexus add nx0 $L2
-check wait_for "$MC nexus children nx0 | grep -q 'loop2 *online'" 60
+check wait_for "grep -q 'loop2 *online' < <($MC nexus children nx0)" 60
 $MC nexus children nx0
 $MC rebuild progress nx0 $L2
 size=$(blockdev --getsize64 /dev/nx0)
@@ -22,7 +22,7 @@ check $MC child offline nx0 $L1
 dd if=/dev/urandom of=/dev/nx0 bs=1M count=2 seek=30 oflag=direct status=none
 $MC nexus children nx0
 check $MC child online nx0 $L1
-check wait_for "$MC nexus children nx0 | grep -q 'loop1 *online'" 60
+check wait_for "grep -q 'loop1 *online' < <($MC nexus children nx0)" 60
 $MC rebuild progress nx0 $L1
 $MC -o json rebuild progress nx0 $L1
 check_eq "$($MC -o json rebuild progress nx0 $L1 | python3 -c 'import json,sys; print(json.load(sys.stdin)["total"])')" 4194304 "offline/online copied one region"

@@ -68,7 +68,7 @@ check_eq "$(jq -r '.[0] | [.pool, .name, .uuid, .thin, .size, .used, .share, .ur
 vgchange -an tpool2 >/dev/null
 udev_settle
 check_fail test -b /dev/tpool2/r1
-wait_for "! losetup -j /var/tmp/disk2.img | grep -q ." 10 || _check_failed "loop device stayed after vgchange -an"
+wait_for "[ -z \"\$(losetup -j /var/tmp/disk2.img)\" ]" 10 || _check_failed "loop device stayed after vgchange -an"
 check mc pool import tpool2 /var/tmp/disk2.img
 udev_settle
 check test -b /dev/tpool2/r1
@@ -76,6 +76,6 @@ check_eq "$(mc replica list | awk 'NR==2 {print $3}')" 123e4567-e89b-42d3-a456-4
 check_eq "$(mc pool list tpool2 -o json | jq -r '.[0].replicas')" 1 "replica count"
 check mc pool destroy tpool2 --force
 udev_settle
-wait_for "! losetup -j /var/tmp/disk2.img | grep -q ." 10 || _check_failed "loop device of the aio disk still attached"
+wait_for "[ -z \"\$(losetup -j /var/tmp/disk2.img)\" ]" 10 || _check_failed "loop device of the aio disk still attached"
 check_eq "$(vgs --noheadings -o vg_name 2>/dev/null | wc -w)" 0 "VGs left"
 finish

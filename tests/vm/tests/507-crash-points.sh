@@ -201,7 +201,10 @@ replay() {
 # has_label IMG: a nexus label (either slot) is on the image.
 has_label() {
 	local md=$(((CHILD_MB - 4) * 256))	# in 4 KiB blocks
-	dd if="$1" bs=4096 skip=$md count=2 status=none | grep -qa NXLABEL
+	# Not `dd | grep -q`: under pipefail, grep leaving at the first slot's
+	# match can kill dd with SIGPIPE before it writes the second and turn a
+	# label found into none.
+	grep -qa NXLABEL < <(dd if="$1" bs=4096 skip=$md count=2 status=none)
 }
 
 # lap [STEP]: add the milliseconds since the last lap to STEP's total
