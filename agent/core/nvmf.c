@@ -288,6 +288,18 @@ static int make_namespace(const char *root, const struct nvmf_share *w,
 	else if (nvmf_subsys_path(path, sizeof(path), root, w->nqn,
 				  "namespaces/1/device_path") ||
 		 (rc = write_attr(path, w->device)) == 0) {
+		/* Before enable: nvmet refuses it on an enabled namespace. */
+		if (w->ns_uuid[0]) {
+			nvmf_subsys_path(path, sizeof(path), root, w->nqn,
+					 "namespaces/1/device_uuid");
+			rc = write_attr(path, w->ns_uuid);
+			if (rc) {
+				snprintf(err, errlen, "cannot give the namespace of %s "
+					 "the UUID %s: %s", w->device, w->ns_uuid,
+					 strerror(-rc));
+				return rc;
+			}
+		}
 		nvmf_subsys_path(path, sizeof(path), root, w->nqn, "namespaces/1/enable");
 		rc = write_attr(path, "1");
 	}

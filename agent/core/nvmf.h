@@ -27,6 +27,13 @@
 struct nvmf_share {
 	char nqn[NVMF_NQN_MAX + 1];
 	char device[PATH_MAX];
+	/*
+	 * The namespace's UUID (device_uuid), the replica's: the same every
+	 * time it is shared, so that a host reconnecting after the target's
+	 * node rebooted finds the namespace it had.  Empty: nvmet's own
+	 * (random, new at every share).
+	 */
+	char ns_uuid[37];
 	char addr[NVMF_ADDR_MAX];
 	uint16_t port;
 	unsigned port_id;

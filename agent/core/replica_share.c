@@ -3,6 +3,7 @@
  * Sharing replicas over NVMe-oF/TCP.  configfs is what is shared; LV tags
  * (mayastor_share*) only remember how, to share again after a reboot.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,12 +12,35 @@
 #include "pool.h"
 #include "replica.h"
 
+/*
+ * The namespace gets the replica's UUID when it is one (8-4-4-4-12 hex
+ * digits, as nvmet's device_uuid takes it): a host that reconnects after
+ * the node rebooted then finds the same namespace, where a new random one
+ * made Linux drop it ("identifiers changed for nsid 1") and add it again
+ * under another name.
+ */
+static void ns_uuid(const struct replica_info *r, struct nvmf_share *w)
+{
+	const char *u = r->uuid;
+
+	if (strlen(u) != sizeof(w->ns_uuid) - 1)
+		return;
+	for (size_t i = 0; u[i]; i++) {
+		bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+
+		if (dash ? u[i] != '-' : !isxdigit((unsigned char)u[i]))
+			return;
+	}
+	memcpy(w->ns_uuid, u, sizeof(w->ns_uuid));
+}
+
 static void fill_want(const struct replica_info *r, const struct replica_share_req *req,
 		      struct nvmf_share *w)
 {
 	memset(w, 0, sizeof(*w));
 	nvmf_nqn(r->uuid, w->nqn, sizeof(w->nqn));
 	snprintf(w->device, sizeof(w->device), "%s", r->path);
+	ns_uuid(r, w);
 	if (req->addr)
 		snprintf(w->addr, sizeof(w->addr), "%s", req->addr);
 	else
@@ -129,6 +153,7 @@ static bool share_from_tags(const struct replica_info *r, const char *tags,
 	w->port = (uint16_t)strtoul(colon + 1, NULL, 10);
 	nvmf_nqn(r->uuid, w->nqn, sizeof(w->nqn));
 	snprintf(w->device, sizeof(w->device), "%s", r->path);
+	ns_uuid(r, w);
 	w->any_host = lvm_tags_has(tags, LVM_TAG_SHARE_ANY);
 	for (const char *p = strstr(tags, LVM_TAG_SHARE_HOST); p && w->n_hosts < NVMF_MAX_HOSTS;
 	     p = strstr(p + 1, LVM_TAG_SHARE_HOST)) {

@@ -304,6 +304,96 @@ _nvme_ns_of() {
 	return 1
 }
 
+# --- targets of remote children (600, 601, 603, 605) ----------------------------
+
+# pool_on_disk POOL DISK: a pool on DISK (a check), its modules loaded first.
+pool_on_disk() {
+	load_mod dm_thin_pool
+	load_mod loop
+	check "$MAYASTOR_CLIENT" pool create "$1" "$2"
+}
+
+# replica_share_nvmf POOL/NAME URIFILE SHARE-OPTION...: share the replica over
+# NVMe-oF/TCP at this node's address (SHARE-OPTION: --host HOSTNQN...,
+# --allow-any-host), its nvmf:// URI written to URIFILE.
+replica_share_nvmf() {
+	local replica=$1 urifile=$2
+	shift 2
+	"$MAYASTOR_CLIENT" replica share "$replica" nvmf "$@" --address "$NODE_IP" >"$urifile"
+}
+
+LIO=/sys/kernel/config/target
+
+# lio_export IQN NAME DEV [INITIATOR...]: serve DEV as LUN 0 of the iSCSI
+# target IQN (LIO through configfs: iblock backstore NAME, no
+# authentication, no generated ACLs) to each INITIATOR (an ACL each;
+# lio_allow adds one later), at this node's address, port 3260.  The
+# portal comes last, so that an initiator logging in again (iscsid's
+# session recovery while the target is configured anew) finds the target
+# complete or not at all.
+lio_export() {
+	local iqn=$1 name=$2 dev=$3 init
+	local tpg=$LIO/iscsi/$iqn/tpgt_1 bs=$LIO/core/iblock_0/$name
+	shift 3
+	load_mod crc32c
+	load_mod target_core_mod
+	load_mod target_core_iblock
+	load_mod iscsi_target_mod
+	mkdir -p "$bs"
+	echo "udev_path=$dev" >"$bs/control"
+	echo 1 >"$bs/enable"
+	mkdir -p "$tpg/lun/lun_0"
+	ln -s "$bs" "$tpg/lun/lun_0/$name"
+	echo 0 >"$tpg/attrib/authentication"
+	echo 0 >"$tpg/attrib/generate_node_acls"
+	for init; do lio_allow "$iqn" "$init"; done
+	echo 1 >"$tpg/enable"
+	mkdir "$tpg/np/$NODE_IP:3260"
+}
+
+# lio_allow IQN INITIATOR: let INITIATOR use LUN 0 of the target IQN.
+lio_allow() {
+	local tpg=$LIO/iscsi/$1/tpgt_1
+	mkdir -p "$tpg/acls/$2/lun_0"
+	ln -s "$tpg/lun/lun_0" "$tpg/acls/$2/lun_0/lun_0"
+}
+
+# children_identical NEXUS: every child of NEXUS, as the kernel lists them
+# (at least two), byte-identical to the first over the nexus's size (their
+# page caches dropped first).
+children_identical() {
+	local size kids c
+	size=$("$MAYASTOR_CLIENT" -o json nexus show "$1" | jq -r .size)
+	mapfile -t kids < <("$MAYASTOR_CLIENT" -o json nexus children "$1" | jq -r '.[].path')
+	check test "${#kids[@]}" -ge 2
+	check blockdev --flushbufs "${kids[@]}"
+	for c in "${kids[@]:1}"; do
+		check cmp -n "$size" "${kids[0]}" "$c"
+	done
+}
+
+# verify_mirror NEXUS FIO_OUT WHAT FIO_ARG...: fio's verify_only pass of the
+# job FIO_ARG... (which wrote through /dev/NEXUS) passes, output in FIO_OUT,
+# and children_identical NEXUS.
+verify_mirror() {
+	local nexus=$1 out=$2 what=$3
+	shift 3
+	fio "$@" --verify_only --output="$out" || check false "fio verify $what"
+	children_identical "$nexus"
+}
+
+# fio_finished PID FIO_OUT: the fio PID running in the background (writes
+# with verify, output in FIO_OUT) ended without an error, nor was there
+# any IO error on /dev/nx0.
+fio_finished() {
+	local rc=0
+	wait "$1" || rc=$?
+	cat "$2"
+	check_eq "$rc" 0 "fio exit status (writes and verify)"
+	check_grep 'err= 0' "$2"
+	check_eq "$(dmesg | grep -c 'error on dev nx0' || true)" 0 "IO errors on /dev/nx0"
+}
+
 # --- several nodes (# VM: nodes=N) -------------------------------------------
 
 # barrier NAME [TIMEOUT]: wait until every node has reached barrier NAME
@@ -362,7 +452,7 @@ power_cycle() {
 # $RESULTS/fault$TAG-ms), and fio must finish without an error, nor any IO
 # error on /dev/nx0.
 remote_fault_under_fio() {
-	local tag=$1 max_ms=$2 what=$3 out=$4 fio_pid fio_rc=0 t0 t1 ms
+	local tag=$1 max_ms=$2 what=$3 out=$4 fio_pid t0 t1 ms
 	shift 4
 	fio "$@" --output="$out" &
 	fio_pid=$!
@@ -377,11 +467,7 @@ remote_fault_under_fio() {
 	echo "$ms" >"$RESULTS/fault$tag-ms"
 	check_eq "$(remote_state)" faulted "$what state"
 	check test "$ms" -le "$max_ms"
-	wait "$fio_pid" || fio_rc=$?
-	cat "$out"
-	check_eq "$fio_rc" 0 "fio exit status (writes and verify)"
-	check_grep 'err= 0' "$out"
-	check_eq "$(dmesg | grep -c 'error on dev nx0' || true)" 0 "IO errors on /dev/nx0"
+	fio_finished "$fio_pid" "$out"
 }
 
 # --- crash tests ----------------------------------------------------------------

@@ -1,8 +1,9 @@
 # Sharing replicas over NVMe-oF/TCP with the kernel's nvmet: `replica share
 # ... nvmf --host` prints the nvmf:// URI, configfs has the subsystem, the
-# allowed host, the namespace and one port per address; the allowed host
-# connects over 127.0.0.1 from this VM, others are refused; what is written
-# through /dev/nvmeXnY is on the LV and the other way round.
+# allowed host, the namespace (its UUID the replica's) and one port per
+# address; the allowed host connects over 127.0.0.1 from this VM, others
+# are refused; what is written through /dev/nvmeXnY is on the LV and the
+# other way round.
 # --allow-any-host opens a share to every host and reuses the port.  The
 # share lives in configfs (no process keeps it), the LV tags only say how
 # to make it again: after configfs was emptied as by a reboot, `pool
@@ -57,6 +58,7 @@ check_eq "$(cat "$NVMET/subsystems/$N1/attr_allow_any_host")" 0 "allow_any_host"
 check test -L "$NVMET/subsystems/$N1/allowed_hosts/$HOST1"
 check test -d "$NVMET/hosts/$HOST1"
 check_eq "$(cat "$NVMET/subsystems/$N1/namespaces/1/device_path")" /dev/np/r1 "device_path"
+check_eq "$(cat "$NVMET/subsystems/$N1/namespaces/1/device_uuid")" "$U1" "device_uuid: the replica's UUID"
 check_eq "$(cat "$NVMET/subsystems/$N1/namespaces/1/enable")" 1 "namespace enabled"
 check_eq "$(ls "$NVMET/ports")" 1 "ports"
 check_eq "$(cat $NVMET/ports/1/addr_trtype) $(cat $NVMET/ports/1/addr_adrfam) $(cat $NVMET/ports/1/addr_traddr) $(cat $NVMET/ports/1/addr_trsvcid)" \

@@ -37,16 +37,14 @@ port_of() {
 }
 
 node_a() {
-	load_mod dm_thin_pool
-	load_mod loop
-	check mc pool create pa "$DISK1"
+	pool_on_disk pa "$DISK1"
 	check mc replica create pa r1 --size 64
-	mc replica share pa/r1 nvmf --host "$HOST_OTHER" --address $A >"$RESULTS/uri"
+	replica_share_nvmf pa/r1 "$RESULTS/uri" --host "$HOST_OTHER"
 	barrier shared-other
 	barrier bad-input-done 300
 	check mc replica unshare pa/r1
-	check_eq "$(mc replica share pa/r1 nvmf --host "$(cat "$RESULTS/hostnqn_b")" \
-		--address $A)" "$(cat "$RESULTS/uri")" "URI of the share to node B"
+	replica_share_nvmf pa/r1 /var/tmp/uri-b --host "$(cat "$RESULTS/hostnqn_b")"
+	check_eq "$(cat /var/tmp/uri-b)" "$(cat "$RESULTS/uri")" "URI of the share to node B"
 	barrier shared-b
 	barrier writing 300
 	local nqn port
@@ -130,7 +128,7 @@ node_b() {
 	insmod_nexus
 	load_mod nvme_tcp
 	barrier shared-other
-	local uri nqn ns size evpid c
+	local uri nqn evpid c
 	uri=$(cat "$RESULTS/uri")
 	nqn=${uri##*/}
 	log "bad input against $uri"
@@ -155,7 +153,6 @@ node_b() {
 		"tcp $nqn traddr=$A,trsvcid=4420,src_addr=10.99.0.2" "controller"
 	check_eq "$(jq -c '.nexuses[0].children' $MAYASTOR_STATE_FILE)" "[\"$DISK1\",\"$uri\"]" "recorded children"
 	check_eq "$(mc nexus list -o json | jq -r '.[0].state')" online "nexus state"
-	ns=$(remote_path)
 
 	log "fio with verify while A takes the subsystem off its port"
 	remote_fault_under_fio "" 15000 "remote child" "$RESULTS/fio-write.txt" "${FIO_JOB[@]}"
@@ -168,17 +165,11 @@ node_b() {
 	wait_for '[ "$(mc nexus list -o json | jq -r ".[0].state")" = online ]' 180
 	check_eq "$(remote_state)" online "remote child after online"
 	check_eq "$(nctrls)" 1 "controllers after online"
-	ns=$(remote_path)
 	check_eq "$(jq -c '.nexuses[0].children' $MAYASTOR_STATE_FILE)" "[\"$DISK1\",\"$uri\"]" "recorded children after online"
 	kill "$evpid"
 	check_grep '"event":"child-state","nexus":"nx0",.*"state":"faulted"' "$RESULTS/events.log"
 	check_grep '"event":"nexus-state","nexus":"nx0",.*"state":"degraded"' "$RESULTS/events.log"
-	fio "${FIO_JOB[@]}" --verify_only --output="$RESULTS/fio-verify.txt" ||
-		check false "fio verify after the rebuild"
-	size=$(mc nexus show nx0 -o json | jq -r .size)
-	blockdev --flushbufs "$DISK1"
-	blockdev --flushbufs "$ns"
-	check cmp -n "$size" "$DISK1" "$ns"
+	verify_mirror nx0 "$RESULTS/fio-verify.txt" "after the rebuild" "${FIO_JOB[@]}"
 
 	log "destroy disconnects; assemble with the URI connects again"
 	cp $MAYASTOR_STATE_FILE /var/tmp/state.json
@@ -241,7 +232,7 @@ gone_device() {
 # The controller is given up (ctrl_loss_tmo) and its namespace vanishes;
 # child online connects again and finds the child by its label.
 silent_target() {
-	local uri=$1 c old new size
+	local uri=$1 c old new
 	local job=("${FIO_JOB[@]}" --size=24M)
 	log "a silent target (A's link down) with $uri"
 	check mc nexus create nx0 "$DISK1" "$uri"
@@ -266,12 +257,7 @@ silent_target() {
 	check_eq "$(remote_state)" online "remote child after online (silent target)"
 	check_eq "$(nctrls)" 1 "controllers after online (silent target)"
 	check_eq "$(jq -c '.nexuses[0].children' $MAYASTOR_STATE_FILE)" "[\"$DISK1\",\"$uri\"]" "recorded children after online (silent target)"
-	fio "${job[@]}" --verify_only --output="$RESULTS/fio-verify3.txt" ||
-		check false "fio verify after the silent target came back"
-	size=$(mc nexus show nx0 -o json | jq -r .size)
-	blockdev --flushbufs "$DISK1"
-	blockdev --flushbufs "$new"
-	check cmp -n "$size" "$DISK1" "$new"
+	verify_mirror nx0 "$RESULTS/fio-verify3.txt" "after the silent target came back" "${job[@]}"
 }
 
 case $NODE in

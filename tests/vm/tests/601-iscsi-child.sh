@@ -18,31 +18,17 @@ MC=$MAYASTOR_CLIENT
 mc() { "$MC" "$@"; }
 export MAYASTOR_STATE_FILE=/var/lib/mayastor/agent.json
 A=10.99.0.1
-T=/sys/kernel/config/target
 IQN=iqn.2024-01.io.nexus:node-a.r1
-TPG=$T/iscsi/$IQN/tpgt_1
 INIT=$(sed -n 's/^InitiatorName=//p' /etc/iscsi/initiatorname.iscsi)
 
 node_a() {
-	load_mod dm_thin_pool
-	load_mod crc32c
-	load_mod target_core_mod
-	load_mod target_core_iblock
-	load_mod iscsi_target_mod
-	check mc pool create pa "$DISK1"
+	pool_on_disk pa "$DISK1"
 	check mc replica create pa r1 --size 64
-	mkdir -p "$T/core/iblock_0/r1"
-	echo "udev_path=/dev/pa/r1" >"$T/core/iblock_0/r1/control"
-	echo 1 >"$T/core/iblock_0/r1/enable"
-	mkdir -p "$TPG/lun/lun_0" "$TPG/np/$A:3260"
-	ln -s "$T/core/iblock_0/r1" "$TPG/lun/lun_0/r1"
-	echo 0 >"$TPG/attrib/authentication"
-	echo 0 >"$TPG/attrib/generate_node_acls"
-	echo 1 >"$TPG/enable"
+	# To no initiator yet.
+	lio_export "$IQN" r1 /dev/pa/r1
 	barrier target-up
 	barrier bad-input-done 300
-	mkdir -p "$TPG/acls/$INIT/lun_0"
-	ln -s "$TPG/lun/lun_0" "$TPG/acls/$INIT/lun_0/r1"
+	lio_allow "$IQN" "$INIT"
 	barrier acl
 	barrier writing 300
 	log "taking the link ($NET_DEV) down"
@@ -120,7 +106,7 @@ node_b() {
 	load_mod iscsi_tcp
 	load_mod crc32c
 	local uri="iscsi://$A/$IQN/0" rec="iscsi://$A:3260/$IQN/0"
-	local dev size s rc
+	local dev s rc
 	barrier target-up
 	log "bad input against $uri"
 	bad_input "$uri"
@@ -152,13 +138,7 @@ node_b() {
 	wait_for '[ "$(mc nexus list -o json | jq -r ".[0].state")" = online ]' 180
 	check_eq "$(remote_state)" online "iSCSI child after online"
 	check_eq "$(sessions)" 1 "sessions after online"
-	dev=$(remote_path)
-	fio "${FIO_JOB[@]}" --verify_only --output="$RESULTS/fio-verify.txt" ||
-		check false "fio verify after the rebuild"
-	size=$(mc nexus show nx0 -o json | jq -r .size)
-	blockdev --flushbufs "$DISK1"
-	blockdev --flushbufs "$dev"
-	check cmp -n "$size" "$DISK1" "$dev"
+	verify_mirror nx0 "$RESULTS/fio-verify.txt" "after the rebuild" "${FIO_JOB[@]}"
 
 	log "destroy logs out and deletes the node record"
 	cp $MAYASTOR_STATE_FILE /var/tmp/state.json

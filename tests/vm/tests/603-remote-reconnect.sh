@@ -24,7 +24,6 @@ MC=$MAYASTOR_CLIENT
 mc() { "$MC" "$@"; }
 AGENT=$REPO/agent/mayastor-agent
 export MAYASTOR_STATE_FILE=/var/lib/mayastor/agent.json
-A=10.99.0.1
 
 # The nvmet port directory that serves subsystem $1.
 port_of() {
@@ -52,13 +51,11 @@ outage() {
 }
 
 node_a() {
-	load_mod dm_thin_pool
-	load_mod loop
-	check mc pool create pa "$DISK1"
+	pool_on_disk pa "$DISK1"
 	check mc replica create pa r1 --size 160
 	check mc replica create pa r2 --size 48
-	mc replica share pa/r1 nvmf --allow-any-host --address $A >"$RESULTS/uri1"
-	mc replica share pa/r2 nvmf --allow-any-host --address $A >"$RESULTS/uri2"
+	replica_share_nvmf pa/r1 "$RESULTS/uri1" --allow-any-host
+	replica_share_nvmf pa/r2 "$RESULTS/uri2" --allow-any-host
 	barrier shared
 	outage 1 uri1
 	outage 2 uri1
@@ -73,7 +70,7 @@ node_a() {
 
 child_json() { mc nexus children "${1:-nx0}" -o json; }
 remote_state() { child_json | jq -r '.[] | select(.path // "" | startswith("/dev/nvme")) | .state'; }
-remote_path() { child_json "${1:-nx0}" | jq -r '.[] | select(.path // "" | startswith("/dev/nvme")) | .path'; }
+remote_path() { child_json | jq -r '.[] | select(.path // "" | startswith("/dev/nvme")) | .path'; }
 nshow() { mc -o json nexus show "$1" | jq -r "$2"; }
 nexus_state() { nshow "${1:-nx0}" .state; }
 total_of() { mc -o json rebuild progress "$1" "$2" | jq -r .total; }
@@ -151,10 +148,7 @@ by_the_agent() {
 	check test "$r" -ge 1
 	check test "$r" -le $((fio_regions + 1))
 	check_grep "nx0: child $path back as member [0-9]+ \(bitmap regions\)" <(dmesg)
-	fio "${FIO_JOB[@]}" --verify_only --output="$RESULTS/fio1-verify.txt" ||
-		check false "fio verify after the agent brought the child back"
-	blockdev --flushbufs "$DISK1" "$path"
-	check cmp -n "$SIZE" "$DISK1" "$path"
+	verify_mirror nx0 "$RESULTS/fio1-verify.txt" "after the agent brought the child back" "${FIO_JOB[@]}"
 	check_eq "$(jq -c '.nexuses[0].children' $MAYASTOR_STATE_FILE)" "[\"$DISK1\",\"$URI1\"]" "recorded children"
 	check_eq "$(jq -r '.nexuses[0].members[1]' $MAYASTOR_STATE_FILE)" "$M2" "recorded member of the URI"
 	stop_agent
@@ -179,8 +173,7 @@ by_hand() {
 	check wait_for '[ "$(nexus_state)" = online ]' 180
 	path=$(remote_path)
 	check_eq "$(total_of nx0 "$path")" $((2 * RS)) "rebuild total after child online (2 regions)"
-	blockdev --flushbufs "$DISK1" "$path"
-	check cmp -n "$SIZE" "$DISK1" "$path"
+	children_identical nx0
 	check_eq "$(grep -c 'reconnect nx0' "$log" || true)" 0 "reconnect lines with --reconnect off"
 	stop_agent
 }
@@ -220,7 +213,7 @@ removed_on_purpose() {
 
 # 4: a member missing after a restore (its target down) is added back.
 missing_after_restore() {
-	local log=$RESULTS/agent4.log uri2 m path line r
+	local log=$RESULTS/agent4.log uri2 m line r
 	uri2=$(cat "$RESULTS/uri2")
 	mkimg /var/tmp/l1.img 64M
 	check mc nexus create nx1 /var/tmp/l1.img "$uri2"
@@ -251,9 +244,7 @@ missing_after_restore() {
 	echo "$r $(of_regions "$line")" >"$RESULTS/regions4"
 	check test "$r" -ge 1
 	check test "$r" -le 2
-	path=$(remote_path nx1)
-	blockdev --flushbufs "$path"
-	check cmp -n "$(nshow nx1 .size)" "$(losetup -j /var/tmp/l1.img | cut -d: -f1)" "$path"
+	children_identical nx1
 	stop_agent
 }
 
