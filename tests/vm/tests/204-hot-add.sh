@@ -1,5 +1,6 @@
 # Hot add while fio writes: a third child added to a 2-way nexus during an
-# fio randwrite (paced, ~27 s) is rebuilt (rate-limited so the rebuild
+# fio randwrite (paced, ~27 s) is rebuilt (rate-limited, and paused while the
+# checks look at it in flight, so that the rebuild
 # overlaps fio) and comes online; fio sees no error and its verify passes;
 # verify-only passes over both data sets then pass, also with the new child
 # as the only reader; the three children are byte-identical over the data
@@ -54,13 +55,17 @@ log "fio randwrite in the background, add c3"
 fiopid=$!
 sleep 4
 check "$MC" nexus add nx0 $C3
-"$MC" nexus children nx0
-check wait_for "[ \"\$(cf nx0 $C3 .rebuild.done)\" -gt 0 ]" 60
-"$MC" rebuild progress nx0 $C3
-check_eq "$(cf nx0 $C3 .state)" rebuilding "c3 state while fio writes"
+# Held at once, so that the checks below find the copy in flight however
+# slowly a loaded host runs this VM (a 32 s copy once ended before them).
+check "$MC" rebuild pause nx0 $C3
 check_eq "$(cat /var/tmp/fio-live.rc 2>/dev/null || echo running)" running "fio running during the rebuild"
+"$MC" nexus children nx0
+check_eq "$(cf nx0 $C3 .state)" rebuilding "c3 state while fio writes"
 check_eq "$(nstate nx0)" degraded "nexus state during the rebuild"
 check_eq "$(cf nx0 $C3 .rebuild.total)" "$SIZE" "rebuild total"
+check "$MC" rebuild resume nx0 $C3
+check wait_for "[ \"\$(cf nx0 $C3 .rebuild.done)\" -gt 0 ]" 60
+"$MC" rebuild progress nx0 $C3
 
 wait $fiopid || true
 check_eq "$(cat /var/tmp/fio-live.rc)" 0 "fio live: exit status"
