@@ -468,6 +468,15 @@ static void nexus_write_failed(struct bio *clone)
 		if (!io->status)
 			io->status = clone->bi_status;
 		nexus_fault_child(c, clone);
+		/*
+		 * Another path (the bitmap worker, a rebuild, `child fault`)
+		 * may have faulted @c first and still be writing the label
+		 * that says so: then the fault above returned at once.  The
+		 * write waits for that label too, not only for the exclusions
+		 * it saw at dispatch (the bump came before the state, under
+		 * excl_lock, which the fault above took).
+		 */
+		io->excl_seq = atomic_read(&c->nx->excl_seq);
 	}
 	nexus_write_put(io, clone);
 }
