@@ -808,8 +808,9 @@ void nexus_bitmap_vouch_new(struct nexus_child *c)
 /*
  * Did @c flush, successfully, after every sweep that cleared bits?  If so
  * the data of every region whose bit is clear is durable on it, and a @c
- * that faulted needs only the bitmap's regions when it returns.
- * Context: once @c's FAULTED state is published.
+ * that faulted or went offline needs only the bitmap's regions when it
+ * returns.
+ * Context: once @c's FAULTED or OFFLINE state is published.
  */
 bool nexus_bitmap_vouched(struct nexus_child *c)
 {

@@ -592,6 +592,27 @@ static int nexus_child_return(struct nexus_child *old, const char *path,
 	return 0;
 }
 
+/*
+ * What an OFFLINE child on the same device must copy.  Not only the regions
+ * written while it was away: nothing flushed it when it left, so its
+ * volatile cache may since have lost writes it had acknowledged (a target
+ * power-cycled for maintenance).  The bitmap still holds those regions, as
+ * nothing is cleared while a member is OFFLINE, unless a sweep cleared bits
+ * without its flush as it left (not vouched), or there is no bitmap, or its
+ * first copy was not done: then all of it, as md re-adds without a bitmap.
+ * The labels say the same (nexus_member_state_of()).
+ * Context: process, @c OFFLINE (writers set bits in c->dirty meanwhile).
+ */
+static void nexus_child_offline_dirty(struct nexus_child *c)
+{
+	struct nexus_dev *nx = c->nx;
+
+	if (c->needs_full || !nx->bitmap || !nexus_bitmap_vouched(c))
+		bitmap_fill(c->dirty, nexus_nr_regions(nx));
+	else
+		nexus_bitmap_to_dirty(nx, c->dirty);
+}
+
 /**
  * nexus_child_online() - bring an OFFLINE or FAULTED child back
  * @c: the child
@@ -602,9 +623,10 @@ static int nexus_child_return(struct nexus_child *old, const char *path,
  * @extack: where to say why not
  *
  * An OFFLINE child receives writes again at once, and a rebuild copies the
- * regions it missed.  A FAULTED one (a lost target, often) is opened
- * again at @path: the device may be new (a remote namespace that came
- * back), the member UUID in its label says it is this member.
+ * regions it missed and those it may not have flushed before it left
+ * (nexus_child_offline_dirty()).  A FAULTED one (a lost target, often) is
+ * opened again at @path: the device may be new (a remote namespace that
+ * came back), the member UUID in its label says it is this member.
  * Context: process, nx->cfg_lock held.
  */
 int nexus_child_online(struct nexus_child *c, const char *path, bool reopen,
@@ -621,6 +643,7 @@ int nexus_child_online(struct nexus_child *c, const char *path, bool reopen,
 		NL_SET_ERR_MSG_MOD(extack, "the child is not offline or faulted");
 		return -EINVAL;
 	}
+	nexus_child_offline_dirty(c);
 	if (!nexus_child_change_state(c, NEXUS_CHILD_OFFLINE,
 				      NEXUS_CHILD_OUT_OF_SYNC, NEXUS_REASON_NONE)) {
 		NL_SET_ERR_MSG_MOD(extack, "the child faulted; online it again");

@@ -249,7 +249,14 @@ static enum nexus_member_state nexus_member_state_of(struct nexus_child *c)
 		       nexus_bitmap_vouched(c) ?
 		       NEXUS_MEMBER_BITMAP : NEXUS_MEMBER_FAULTED;
 	case NEXUS_CHILD_OFFLINE:
-		/* Taken offline before its catch-up from scratch was done. */
+		/*
+		 * Behind by the bitmap only if it flushed for every clear:
+		 * nothing flushed it as it left (nexus_child_offline_dirty()).
+		 * Taken offline before its catch-up from scratch was done: a
+		 * full copy.
+		 */
+		return c->needs_full || !c->nx->bitmap || !nexus_bitmap_vouched(c) ?
+		       NEXUS_MEMBER_FULL : NEXUS_MEMBER_BITMAP;
 	default:
 		return c->needs_full || !c->nx->bitmap ? NEXUS_MEMBER_FULL :
 							 NEXUS_MEMBER_BITMAP;

@@ -51,7 +51,8 @@
  *
  * Dirty tracking.  A child that is OFFLINE receives no writes; each write
  * the nexus accepts meanwhile sets the child's bit for its region, and the
- * rebuild that brings the child back copies only those regions.
+ * rebuild that brings the child back copies those regions, and the ones it
+ * may not have flushed before it left (nexus_child_offline_dirty()).
  */
 #include <linux/slab.h>
 #include <linux/mm.h>

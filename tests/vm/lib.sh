@@ -197,6 +197,14 @@ fails_with() {
 	check_eq "$(cat /var/tmp/fw.err)" "$want" "stderr of: $*"
 }
 
+# bitmap_clean NEXUS [TIMEOUT]: wait (default 60 s) until NEXUS's write-intent
+# bitmap has no region set, i.e. every child has flushed every write made so
+# far.  A child taken offline before that also copies, when it comes back,
+# the regions still set: it may have lost their data with its cache.
+bitmap_clean() {
+	wait_for "[ \"\$(\"\$MAYASTOR_CLIENT\" -o json nexus show $1 | jq -r .dirty_regions)\" = 0 ]" "${2:-60}"
+}
+
 # --- device-mapper fault injection --------------------------------------------
 
 _dm_create() {

@@ -18,6 +18,8 @@ $MC rebuild progress nx0 $L2
 size=$(blockdev --getsize64 /dev/nx0)
 blockdev --flushbufs $L0 $L1 $L2
 check cmp -n $size $L0 $L2
+# Once every child flushed the writes above: else L1 copies them too.
+check bitmap_clean nx0
 check $MC child offline nx0 $L1
 dd if=/dev/urandom of=/dev/nx0 bs=1M count=2 seek=30 oflag=direct status=none
 $MC nexus children nx0

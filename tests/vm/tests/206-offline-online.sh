@@ -1,6 +1,7 @@
 # Offline/online: writes made while a child is OFFLINE are tracked per region
 # and only those regions are copied when it comes back (rebuild total =
-# regions touched), after which the children are identical.  Then offline
+# regions touched; the child went offline with a clean bitmap, so no region
+# it might not have flushed), after which the children are identical.  Then offline
 # and online in the middle of an fio randwrite with verify: no error, the
 # returning child is rebuilt while fio runs, and reads back correctly alone.
 # VM: needs=nexus timeout=500 smp=2 check_kernels=std
@@ -35,6 +36,8 @@ log "size $SIZE, region size $RS"
 check dd if=/dev/urandom of=/dev/nx0 bs=1M count=$((SIZE >> 20)) oflag=direct status=none
 
 log "offline c2, write 1 MiB in region 2 and 64 KiB in region 5"
+# Not before c2 has flushed what dd wrote: it would copy that too.
+check bitmap_clean nx0
 check "$MC" child offline nx0 $C2
 check_eq "$(cf nx0 $C2 .state)" offline "c2 state"
 check_eq "$(cf nx0 $C2 .reason)" admin "c2 reason"
@@ -56,6 +59,7 @@ blockdev --flushbufs $C1 $C2
 check cmp -n "$SIZE" $C1 $C2
 
 log "offline with no write meanwhile: online at once, nothing copied"
+check bitmap_clean nx0
 check "$MC" child offline nx0 $C2
 check "$MC" child online nx0 $C2
 check wait_for "[ \"\$(cf nx0 $C2 .state)\" = online ]" 20
