@@ -332,6 +332,7 @@ struct nexus_child *nexus_child_find(struct nexus_dev *nx, const char *path,
 				     struct netlink_ext_ack *extack);
 struct nexus_child *nexus_child_find_member(struct nexus_dev *nx, const u8 *uuid,
 					    struct netlink_ext_ack *extack);
+bool nexus_child_fault_read(struct nexus_child *c);
 void nexus_child_set_state(struct nexus_child *c,
 			   enum nexus_child_state state,
 			   enum nexus_child_reason reason);

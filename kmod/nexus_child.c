@@ -223,6 +223,7 @@ enum nexus_transition {
 	NEXUS_TO_ANY,		/* any change but a fault over a fault */
 	NEXUS_FROM_ONE,		/* only from the given state */
 	NEXUS_FROM_WRITABLE,	/* only from a state that takes writes */
+	NEXUS_UNLESS_LAST,	/* as TO_ANY, but not the last ONLINE child */
 };
 
 static bool nexus_transition_allowed(enum nexus_transition how,
@@ -242,6 +243,23 @@ static bool nexus_transition_allowed(enum nexus_transition how,
 		/* A faulted child only leaves that state by admin action. */
 		return !(old == NEXUS_CHILD_FAULTED && reason == NEXUS_REASON_IO_ERROR);
 	}
+}
+
+/* Is a child other than @c ONLINE?  Under nx->excl_lock: states hold still. */
+static bool nexus_other_readable(struct nexus_child *c)
+{
+	struct nexus_dev *nx = c->nx;
+	unsigned int s, slots = READ_ONCE(nx->nr_slots);
+	bool found = false;
+
+	rcu_read_lock();
+	for (s = 0; s < slots && !found; s++) {
+		struct nexus_child *o = READ_ONCE(nx->children[s]);
+
+		found = o && o != c && nexus_child_readable(o);
+	}
+	rcu_read_unlock();
+	return found;
 }
 
 /*
@@ -264,6 +282,8 @@ static bool nexus_child_transition(struct nexus_child *c,
 	spin_lock(&nx->excl_lock);
 	old = c->state;
 	ok = nexus_transition_allowed(how, old, from, to, reason);
+	if (ok && how == NEXUS_UNLESS_LAST && old == NEXUS_CHILD_ONLINE)
+		ok = nexus_other_readable(c);
 	if (ok) {
 		if (nexus_state_writable(old) && !nexus_state_writable(to)) {
 			atomic_inc(&nx->excl_seq);
@@ -293,6 +313,26 @@ void nexus_child_set_state(struct nexus_child *c,
 			   enum nexus_child_reason reason)
 {
 	nexus_child_transition(c, NEXUS_TO_ANY, 0, state, reason);
+}
+
+/**
+ * nexus_child_fault_read() - fault @c for a read error, unless it is the last
+ * @c: the child a read failed on
+ *
+ * The last ONLINE child stays ONLINE and keeps serving what it can, as a
+ * lone disk does (md raid1 never fails its last In_sync device either):
+ * faulted, it would leave no copy to read or rebuild from, and labels with
+ * no active member, which assembly refuses.  The read that failed fails.
+ * Returns true if @c serves no reads now (faulted, now or before): the
+ * read may be tried on another child.
+ * Context: process (the fail, rebuild and scrub workers).
+ */
+bool nexus_child_fault_read(struct nexus_child *c)
+{
+	return nexus_child_transition(c, NEXUS_UNLESS_LAST, 0,
+				      NEXUS_CHILD_FAULTED,
+				      NEXUS_REASON_IO_ERROR) ||
+	       !nexus_child_readable(c);
 }
 
 /**

@@ -437,7 +437,7 @@ static bool nexus_error_is_unsupported(struct bio *clone)
 		bio_op(clone) == REQ_OP_WRITE_ZEROES);
 }
 
-static void nexus_fault_child(struct nexus_child *c, struct bio *clone)
+static void nexus_count_error(struct nexus_child *c, struct bio *clone)
 {
 	atomic64_inc(&c->errors);
 	pr_err_ratelimited("%s: child %s: %s error %d at sector %llu\n",
@@ -445,6 +445,11 @@ static void nexus_fault_child(struct nexus_child *c, struct bio *clone)
 			   op_is_write(bio_op(clone)) ? "write" : "read",
 			   blk_status_to_errno(clone->bi_status),
 			   (unsigned long long)clone->bi_iter.bi_sector);
+}
+
+static void nexus_fault_child(struct nexus_child *c, struct bio *clone)
+{
+	nexus_count_error(c, clone);
 	nexus_child_set_state(c, NEXUS_CHILD_FAULTED, NEXUS_REASON_IO_ERROR);
 }
 
@@ -536,8 +541,9 @@ static void nexus_write_fixup(struct bio *holder)
 
 /*
  * A failed read faults its child and is tried again on another ONLINE
- * child.  Readahead may fail for reasons of its own: it is not retried and
- * does not fault the child.
+ * child; on the last ONLINE child, which is not faulted for it
+ * (nexus_child_fault_read()), it fails.  Readahead may fail for reasons of
+ * its own: it is not retried and does not fault the child.
  */
 static void nexus_read_failed(struct bio *clone)
 {
@@ -547,13 +553,15 @@ static void nexus_read_failed(struct bio *clone)
 	struct bio *parent = nc->owner;
 	unsigned long start_time = nc->start_time;
 	blk_status_t status = clone->bi_status;
-	bool readahead = clone->bi_opf & REQ_RAHEAD;
+	bool retry = false;
 
-	if (!readahead)
-		nexus_fault_child(c, clone);
+	if (!(clone->bi_opf & REQ_RAHEAD)) {
+		nexus_count_error(c, clone);
+		retry = nexus_child_fault_read(c);
+	}
 	bio_put(clone);
 	nexus_child_put(c);
-	if (readahead) {
+	if (!retry) {
 		parent->bi_status = status;
 		nexus_parent_done(nx, parent, start_time);
 		return;

@@ -256,7 +256,11 @@ static enum nexus_copy_result nexus_copy_range(struct nexus_rebuild *rb,
 	return COPY_OK;
 }
 
-/* Copy one region under its barrier; a failed source is faulted. */
+/*
+ * Copy one region under its barrier; a source that fails a read is faulted
+ * and the next one tried, but the last ONLINE child is not faulted for it
+ * (nexus_child_fault_read()): then the copy fails.
+ */
 static enum nexus_copy_result nexus_rebuild_region(struct nexus_rebuild *rb,
 						   unsigned long region)
 {
@@ -265,9 +269,10 @@ static enum nexus_copy_result nexus_rebuild_region(struct nexus_rebuild *rb,
 	sector_t end = min(nx->sectors, start + nexus_region_sectors(nx));
 	enum nexus_copy_result res = COPY_SOURCE_FAILED;
 	struct nexus_child *src;
+	bool next = true;
 
 	nexus_copy_enter(nx, region);
-	while (res == COPY_SOURCE_FAILED) {
+	while (res == COPY_SOURCE_FAILED && next) {
 		src = nexus_rebuild_source(rb);
 		if (!src)
 			break;
@@ -277,8 +282,7 @@ static enum nexus_copy_result nexus_rebuild_region(struct nexus_rebuild *rb,
 			atomic64_inc(&src->errors);
 			pr_err_ratelimited("%s: rebuild of %s: read error on source %s\n",
 					   nx->name, rb->target->path, src->path);
-			nexus_child_set_state(src, NEXUS_CHILD_FAULTED,
-					      NEXUS_REASON_IO_ERROR);
+			next = nexus_child_fault_read(src);
 		}
 		nexus_child_put(src);
 	}
@@ -391,7 +395,7 @@ static enum nexus_rebuild_state nexus_rebuild_walk(struct nexus_rebuild *rb)
 			region++;
 			break;
 		case COPY_SOURCE_FAILED:
-			pr_err("%s: rebuild of %s failed: no healthy source left\n",
+			pr_err("%s: rebuild of %s failed: no source could be read\n",
 			       c->nx->name, c->path);
 			nexus_child_set_state(c, NEXUS_CHILD_FAULTED,
 					      NEXUS_REASON_REBUILD_FAILED);

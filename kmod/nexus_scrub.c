@@ -187,9 +187,12 @@ static void nexus_scrub_put_children(struct nexus_scrub *sc, unsigned int n)
 	}
 }
 
-/* A failed scrub IO faults its child, as the IO path does. */
+/*
+ * A failed scrub IO faults its child, as the IO path does: a read error
+ * not the last ONLINE child (nexus_child_fault_read()).
+ */
 static bool nexus_scrub_fault_failed(struct nexus_scrub *sc, unsigned int n,
-				     const char *what)
+				     bool write)
 {
 	bool failed = false;
 	unsigned int i;
@@ -202,9 +205,12 @@ static bool nexus_scrub_fault_failed(struct nexus_scrub *sc, unsigned int n,
 		failed = true;
 		atomic64_inc(&c->errors);
 		pr_err_ratelimited("%s: scrub: %s error on child %s\n",
-				   sc->nx->name, what, c->path);
-		nexus_child_set_state(c, NEXUS_CHILD_FAULTED,
-				      NEXUS_REASON_IO_ERROR);
+				   sc->nx->name, write ? "write" : "read", c->path);
+		if (write)
+			nexus_child_set_state(c, NEXUS_CHILD_FAULTED,
+					      NEXUS_REASON_IO_ERROR);
+		else
+			nexus_child_fault_read(c);
 	}
 	return failed;
 }
@@ -251,7 +257,7 @@ static void nexus_scrub_rewrite(struct nexus_scrub *sc, unsigned int n,
 	for (i = 1; i < n; i++)
 		if (sc->bufs[i]->differs)
 			bio_uninit(&sc->bufs[i]->bio);
-	nexus_scrub_fault_failed(sc, n, "write");
+	nexus_scrub_fault_failed(sc, n, true);
 }
 
 enum nexus_chunk_result { CHUNK_SAME, CHUNK_DIFFERS, CHUNK_READ_FAILED };
@@ -268,7 +274,7 @@ static enum nexus_chunk_result nexus_scrub_chunk(struct nexus_scrub *sc,
 	nexus_scrub_wait(sc);
 	for (i = 0; i < n; i++)
 		bio_uninit(&sc->bufs[i]->bio);
-	if (nexus_scrub_fault_failed(sc, n, "read"))
+	if (nexus_scrub_fault_failed(sc, n, false))
 		return CHUNK_READ_FAILED;
 	if (!nexus_scrub_compare(sc, n, bytes))
 		return CHUNK_SAME;
