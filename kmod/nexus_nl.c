@@ -60,9 +60,13 @@ static void nexus_nl_unlock(struct nexus_dev *nx)
 }
 
 /*
- * Every command but GET opens, writes or reconfigures block devices: that
- * takes CAP_SYS_ADMIN (as nbd's netlink does), not the CAP_NET_ADMIN of
- * GENL_ADMIN_PERM, which many network daemons and containers hold.
+ * Every command but GET opens, writes or reconfigures block devices, so
+ * each one's handler calls this first: CAP_SYS_ADMIN (as nbd's netlink
+ * does), which many network daemons and containers lack.  It is needed on
+ * top of, not instead of, CAP_NET_ADMIN: the generated ops carry
+ * GENL_ADMIN_PERM (admin-perm in docs/nexus.yaml), which genetlink checks
+ * before calling the handler, answering a bare -EPERM with no extack
+ * message.  Only a caller with CAP_NET_ADMIN gets here.
  */
 static int nexus_nl_may_admin(struct sk_buff *skb, struct genl_info *info)
 {
