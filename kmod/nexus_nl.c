@@ -1,9 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Generic netlink handlers of the "nexus" family.  Each handler validates
- * everything before it changes anything, so a request that fails leaves the
- * nexus as it was.  Errors are a negative errno plus an extack message and,
- * where one attribute is at fault, a pointer to it.
+ * what it can before it changes anything, so a request that fails leaves
+ * the nexus as it was, but for the exceptions docs/netlink.md lists
+ * (Conventions): a rebuild start that stopped a scrub and then fails
+ * (nexus_rebuild_start()), a child offline that stopped the child's rebuild
+ * and finds the child faulted (nexus_child_offline()), a create that fails
+ * after its first metadata write (nexus_build()), and the scrub state a
+ * first check leaves when it fails for memory (nexus_scrub_start()).
+ * Errors are a negative errno plus an extack message and, where one
+ * attribute is at fault, a pointer to it.
  */
 #include <linux/string.h>
 
