@@ -591,8 +591,8 @@ exit_io:
  * an ERR_PTR.  On error nothing is left in memory (no nexus, name, block
  * device or open child), but what nexus_setup_meta() wrote to the children
  * (the bitmap area and the first labels) stays when the label write or
- * add_disk() then fails: the writes come first so that a crash finds the
- * nexus, and there is nothing to restore them to.
+ * add_disk() then fails: the writes come first so that a crash from then
+ * on finds the nexus, and they are not undone.
  */
 struct nexus_dev *nexus_create(const struct nexus_create_args *args,
 			       struct netlink_ext_ack *extack)
