@@ -88,10 +88,13 @@ struct nexus_order {
 /*
  * One child of a nexus.
  *
- * @state changes by cmpxchg (netlink handlers and the IO error worker both
- * change it); the IO path reads it with READ_ONCE() and takes @inflight under
- * rcu_read_lock(), so remove can wait for the child to drain once it has
- * published a state that the IO path no longer uses.
+ * Once the child can take IO, @state changes only in
+ * nexus_child_transition(), under nx->excl_lock (netlink handlers and the
+ * IO error, rebuild, scrub, bitmap and label workers all change it); before
+ * that (open, add, return, assembly) it is set directly.  The IO path
+ * reads it with READ_ONCE() and takes @inflight under rcu_read_lock(), so
+ * remove can wait for the child to drain once it has published a state
+ * that the IO path no longer uses.
  */
 struct nexus_child {
 	struct nexus_dev *nx;

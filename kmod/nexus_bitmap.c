@@ -14,6 +14,14 @@
  *    @ondisk and then sends on the writes whose bits are now durable.
  *    Every writer that arrives during one block write shares the next one,
  *    and a sequential writer pays once per region.
+ * "Durable" is on the writable children whose block write succeeded: a
+ * round counts what it wrote as on disk even where a child's write failed
+ * (that child is faulted after the round, and fast-path writes reach it
+ * until then), and a child that joins is sent the whole bitmap in the
+ * background (nexus_bitmap_kick_all()) while it already takes writes.
+ * Assembly resyncs the union of the sources' bitmaps, which covers both
+ * as long as one of the children that have the bit is still a source; a
+ * block write that failed on every child leaves the bit durable nowhere.
  * The sweeper runs every bitmap_grace_ms: a set bit whose region was not
  * written since the previous sweep (@touched) and has no write in flight
  * (pending[] of its bucket is zero) is cleared in @bits and @ondisk, and

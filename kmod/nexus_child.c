@@ -112,7 +112,10 @@ free:
 	return ERR_PTR(ret);
 }
 
-/* Context: process, nexus_lock held; no IO may be in flight to @c. */
+/*
+ * Context: process, @c's nexus's cfg_lock held (nexus_rebuild_release()
+ * needs it); no IO may be in flight to @c.
+ */
 void nexus_child_close(struct nexus_child *c)
 {
 	nexus_rebuild_release(c);

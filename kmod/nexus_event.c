@@ -1,8 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Notifications on the "events" multicast group.  Every event carries a
- * sequence number, so a listener that dumps the current state (NEXUS_GET)
- * and then follows events can tell which events its dump already reflects.
+ * sequence number, one counter for the module, so a listener that
+ * subscribes, dumps the current state (NEXUS_GET) and then applies events
+ * can notice a lost event by a gap in SEQ, and dump again
+ * (docs/netlink.md).  SEQ does not tell which events a dump already
+ * reflects: a dump carries none.  And a sender takes its SEQ before it
+ * builds and sends the message, so events from concurrent senders can
+ * arrive out of SEQ order: a gap may be an event still on its way.
  */
 #include "nexus.h"
 #include "nexus_nl_gen.h"

@@ -511,10 +511,15 @@ static void nexus_fault_catching_up(struct nexus_dev *nx, struct bio *clone)
 /*
  * A discard or write-zeroes that some children applied and others refused
  * leaves copies that differ.  If a child in sync applied it, the ones that
- * refused are faulted (a full copy brings them back); if none in sync did,
- * the children catching up that applied it are.  Either way the write
- * waits for that to be durable like any other exclusion.  Refused by every
- * child, nothing differs.
+ * refused are faulted; if none in sync did, the children catching up that
+ * applied it are.  Either way the write waits for that to be durable like
+ * any other exclusion.  Refused by every child, nothing differs.  The
+ * children faulted here are faulted as for an IO error (IO_ERROR), so
+ * `child online` brings them back by copying the bitmap's regions (this
+ * write's among them: its bit went on disk before the write went out, and
+ * stays while they are behind by the bitmap) when the bitmap vouches for
+ * them and they were not owed a full copy, else in full
+ * (nexus_member_state_of()).
  */
 static void nexus_write_fixup(struct bio *holder)
 {

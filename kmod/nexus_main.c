@@ -588,7 +588,11 @@ exit_io:
  * Context: process, no nexus lock held: the name is claimed under
  * nexus_lock and the work done under the new nexus's cfg_lock.
  * Return: the new nexus with a reference for the caller (nexus_put()), or
- * an ERR_PTR; on error nothing is left behind.
+ * an ERR_PTR.  On error nothing is left in memory (no nexus, name, block
+ * device or open child), but what nexus_setup_meta() wrote to the children
+ * (the bitmap area and the first labels) stays when the label write or
+ * add_disk() then fails: the writes come first so that a crash from then
+ * on finds the nexus, and they are not undone.
  */
 struct nexus_dev *nexus_create(const struct nexus_create_args *args,
 			       struct netlink_ext_ack *extack)

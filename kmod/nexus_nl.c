@@ -1,9 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Generic netlink handlers of the "nexus" family.  Each handler validates
- * everything before it changes anything, so a request that fails leaves the
- * nexus as it was.  Errors are a negative errno plus an extack message and,
- * where one attribute is at fault, a pointer to it.
+ * what it can before it changes anything, so a request that fails leaves
+ * the nexus as it was, but for the exceptions docs/netlink.md lists
+ * (Conventions): a rebuild start that stopped a scrub and then fails
+ * (nexus_rebuild_start()), a child offline that stopped the child's rebuild
+ * and finds the child faulted (nexus_child_offline()), a create that fails
+ * after its first metadata write (nexus_build()), and the scrub state a
+ * first check leaves when it fails for memory (nexus_scrub_start()).
+ * Errors are a negative errno plus an extack message and, where one
+ * attribute is at fault, a pointer to it.
  */
 #include <linux/string.h>
 
@@ -60,9 +66,13 @@ static void nexus_nl_unlock(struct nexus_dev *nx)
 }
 
 /*
- * Every command but GET opens, writes or reconfigures block devices: that
- * takes CAP_SYS_ADMIN (as nbd's netlink does), not the CAP_NET_ADMIN of
- * GENL_ADMIN_PERM, which many network daemons and containers hold.
+ * Every command but GET opens, writes or reconfigures block devices, so
+ * each one's handler calls this first: CAP_SYS_ADMIN (as nbd's netlink
+ * does), which many network daemons and containers lack.  It is needed on
+ * top of, not instead of, CAP_NET_ADMIN: the generated ops carry
+ * GENL_ADMIN_PERM (admin-perm in docs/nexus.yaml), which genetlink checks
+ * before calling the handler, answering a bare -EPERM with no extack
+ * message.  Only a caller with CAP_NET_ADMIN gets here.
  */
 static int nexus_nl_may_admin(struct sk_buff *skb, struct genl_info *info)
 {

@@ -37,8 +37,9 @@
  * order in which they entered the bucket; waiters that overlap go in
  * arrival order), each only after the previous one completed on every
  * child, and children that applied the same writes hold the same data
- * once the nexus is quiet, however each child orders its own queue.
- * (md raid1 gives no such promise.)  Non-overlapping writes never wait for
+ * once the nexus is quiet, however each child orders its own queue, but
+ * where a discard went: what it reads back is up to each device.  (md
+ * raid1 gives no such promise.)  Non-overlapping writes never wait for
  * one another; the cost of the fast path is one uncontended per-bucket
  * spinlock at dispatch and at completion and a walk of the bucket's short
  * list.  Nothing sleeps in submit for ordering: waiters are deferred, so

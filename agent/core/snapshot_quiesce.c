@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Quiescing a nexus for a snapshot consistent across its children.  A
- * file system on it is frozen: writes block and its dirty data and
- * journal are on the children until it is thawed.  A raw device has no
- * one to freeze: what the page cache holds is written and dropped, and
- * an application writing at that moment gets the same crash consistency
- * as from a power cut (each child is snapshotted in turn, but the nexus
- * mirrors every write to all children before completing it).
+ * Quiescing a nexus for a snapshot of its children.  A file system on it
+ * is frozen: writes block and its dirty data and journal are on the
+ * children until it is thawed.  A raw device has no one to freeze: what
+ * the page cache holds is written and dropped, and an application writing
+ * at that moment gets the same crash consistency as from a power cut.
+ * Each child is snapshotted in turn; the nexus completes a write once
+ * every writable child has it (or has been faulted), so the snapshots of
+ * the ONLINE children hold every write completed before the quiesce, and
+ * a write in flight on a raw device may be in some of them only.  The
+ * children that are not ONLINE are stale (docs/pools.md).
  */
 #include <errno.h>
 #include <fcntl.h>
