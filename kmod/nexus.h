@@ -36,9 +36,11 @@
  *			bm->lock, nx->rb_lock, nx->fail_lock, nx->hold_lock,
  *			nx->order[b].lock (the writes in flight in bucket b).
  * Lock-free: the IO path reads slots and child states with READ_ONCE()
- * under RCU; replies and events read children and their rebuilds under
- * RCU, so a child, its rebuild and the bitmap are freed only after a grace
- * period.  The workers (fail, rebuild, bitmap) never take cfg_lock or
+ * under RCU, and keeps the read balancer's estimates (nx->read_cursor,
+ * nx->read_seq, child->read_*) with READ_ONCE()/WRITE_ONCE() and atomics,
+ * racy on purpose; replies and events read children and their rebuilds
+ * under RCU, so a child, its rebuild and the bitmap are freed only after a
+ * grace period.  The workers (fail, rebuild, bitmap) never take cfg_lock or
  * nexus_lock.
  */
 #ifndef _NEXUS_H
@@ -108,6 +110,16 @@ struct nexus_child {
 	atomic64_t reads;
 	atomic64_t writes;
 	atomic64_t errors;
+	/*
+	 * Read balancing (nexus_io.c), without a lock: read completions write
+	 * them, submitters read them (READ_ONCE(), WRITE_ONCE(), atomic64);
+	 * a sample lost to a race only blurs the estimate.  All zeroed
+	 * (unmeasured) by nexus_read_est_reset() under nx->excl_lock before
+	 * the child is published ONLINE again.
+	 */
+	u64 read_est;			/* service time EWMA, ns << 3; 0: none */
+	unsigned long read_mark;	/* nx->read_seq at its last sample */
+	atomic64_t read_stamp;		/* ns: last sample, or probe claimed */
 	/*
 	 * Regions whose data on this child may be stale: set for writes it
 	 * missed while OFFLINE (set_bit from the IO path), all set when it is
@@ -182,6 +194,7 @@ struct nexus_dev {
 	/* 1 + the highest slot ever used: the IO path looks no further. */
 	unsigned int nr_slots;
 	unsigned int read_cursor;	/* round-robin start, racy on purpose */
+	unsigned long read_seq;		/* reads chosen, racy on purpose */
 
 	struct percpu_ref io_ref;	/* one per parent bio in flight */
 	struct completion io_drained;	/* io_ref released after kill */
@@ -275,8 +288,10 @@ struct nexus_io {
 struct nexus_clone {
 	struct nexus_child *child;
 	bool in_sync;			/* writes: the child was ONLINE */
+	bool probe;			/* reads: measures the child afresh */
 	void *owner;			/* struct nexus_io, or the parent bio */
 	unsigned long start_time;	/* reads: io accounting of the parent */
+	u64 submit_ns;			/* reads: ktime_get_ns() when sent */
 	struct nexus_io io;		/* a write's first clone: the write's */
 	struct bio bio;			/* must be last */
 };
@@ -498,6 +513,7 @@ static inline void nexus_child_put(struct nexus_child *c)
 }
 
 /* nexus_io.c */
+void nexus_read_est_reset(struct nexus_child *c);
 void nexus_release_held(struct nexus_dev *nx, unsigned int seq, bool healthy);
 int nexus_io_init(struct nexus_dev *nx);
 void nexus_io_exit(struct nexus_dev *nx);

@@ -293,6 +293,9 @@ static bool nexus_child_transition(struct nexus_child *c,
 			/* Pairs with smp_rmb() in nexus_write_dispatch(). */
 			smp_mb__after_atomic();
 		}
+		/* Back to serving reads: measured afresh. */
+		if (to == NEXUS_CHILD_ONLINE)
+			nexus_read_est_reset(c);
 		WRITE_ONCE(c->state, to);
 	}
 	spin_unlock(&nx->excl_lock);

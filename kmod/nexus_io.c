@@ -17,6 +17,7 @@
  * what lets destroy and remove wait for IO to drain.
  */
 #include <linux/slab.h>
+#include <linux/log2.h>
 #include <linux/sched/mm.h>
 
 #include "nexus.h"
@@ -60,41 +61,205 @@ static struct bio *nexus_clone_alloc(struct nexus_dev *nx,
 }
 
 /*
- * Read balancing: among ONLINE children, the one with the fewest clones in
- * flight; ties go round-robin from the child after the last one chosen.
- * The chosen child is returned with an inflight reference.
+ * Read balancing.
+ *
+ * Each child keeps an estimate of the time it takes to serve a read: a
+ * moving average of its reads' service times in which a new sample weighs
+ * 1/8 (kept in ns << NEXUS_EST_SHIFT, as TCP keeps its srtt, so the shift
+ * loses no precision).  A read's service time runs from its submission, or
+ * from the child's previous read completion if that came later: a child
+ * serving many reads at once is charged the gaps between their completions,
+ * not the time each one spent queued (dm's historical-service-time selector
+ * does the same), so that a read's cost, (inflight + 1) * estimate,
+ * predicts when a new read sent there would complete, at any queue depth.
+ * A sample counts for at most 8 times the mean: one stall at most nearly
+ * doubles an estimate, as each read of a child that really slowed down does.
+ *
+ * A read goes to the readable child of least cost.  Costs within a quarter
+ * of the least count as equal and go round-robin from the child after the
+ * last one chosen: children alike keep sharing reads despite the noise in
+ * their estimates, while a child much faster than the others (a local disk
+ * next to a remote namespace) takes every read until its queue makes it as
+ * slow as they are.  md raid1 reads the first idle mirror, DRBD its local
+ * disk; neither measures.
+ *
+ * A child that is not chosen takes no new samples, so an estimate from a
+ * slow moment could keep it out for good.  A child whose last sample is
+ * older than both NEXUS_PROBE_AGE times its estimate (or a second, if less)
+ * and NEXUS_PROBE_READS reads of the nexus is therefore probed: the next
+ * read goes to it, whatever it costs, and that read's service time replaces
+ * the estimate.  So probing a slow child takes at most about 1/64 of the
+ * time (of a child slower than 16 ms, its estimate per second) and 1 read
+ * in 256.  Only the read that claims a probe (a cmpxchg on the stamp) sends
+ * it, so a burst sends one.  A child without an estimate (new, or back
+ * ONLINE: nexus_read_est_reset()) costs as much as the slowest measured one
+ * can, and is probed by the next read.
+ *
+ * A read's cost does not depend on its size: the estimates assume that the
+ * children see the same mix of sizes.
  */
-static struct nexus_child *nexus_choose_read_child(struct nexus_dev *nx)
+#define NEXUS_EST_SHIFT		3	/* a new sample weighs 1/8 */
+/* Longer service times count as this (~4.3 s), so that costs fit a u64. */
+#define NEXUS_SAMPLE_MAX	BIT_ULL(32)
+/* An unmeasured child's: as slow as a measured one can be. */
+#define NEXUS_EST_UNKNOWN	(NEXUS_SAMPLE_MAX << NEXUS_EST_SHIFT)
+/* A higher inflight count costs as much: (load + 1) * estimate < 2^64. */
+#define NEXUS_LOAD_MAX		((1U << 28) - 1)
+#define NEXUS_TIE_SHIFT		2	/* costs within a quarter tie */
+#define NEXUS_PROBE_AGE		64	/* times the estimate, ... */
+#define NEXUS_PROBE_MAX_NS	NSEC_PER_SEC	/* ... or this if less, */
+#define NEXUS_PROBE_READS	256	/* ... and this many reads ago */
+/* A cost, and the tie bound a quarter above it, fit a u64. */
+static_assert(ilog2(NEXUS_LOAD_MAX + 1ULL) + ilog2(NEXUS_EST_UNKNOWN) <= 63);
+
+/* What nexus_choose_read_child() found. */
+struct nexus_read_ctl {
+	u64 now;			/* ns (ktime_get_ns()), at submission */
+	unsigned long seq;		/* nx->read_seq, this read's */
+	struct nexus_child *best;	/* returned, with an inflight reference */
+	u64 best_cost;
+	u64 least;			/* the least cost scanned */
+	bool probe;			/* @best is read to measure it afresh */
+};
+
+static u64 nexus_read_stamp(struct nexus_child *c)
+{
+	return (u64)atomic64_read(&c->read_stamp);
+}
+
+/* Is the sample @c took at @stamp too old to trust? */
+static bool nexus_read_stale(struct nexus_child *c, u64 stamp,
+			     const struct nexus_read_ctl *ctl)
+{
+	u64 est = READ_ONCE(c->read_est);
+	u64 age = NEXUS_PROBE_MAX_NS;
+
+	/* Unmeasured: a probe under way, or lost (a readahead that failed). */
+	if (est)
+		age = min((est >> NEXUS_EST_SHIFT) * NEXUS_PROBE_AGE, age);
+	return ctl->seq - READ_ONCE(c->read_mark) >= NEXUS_PROBE_READS &&
+	       ctl->now > stamp + age;
+}
+
+/* Should this read measure @c afresh?  Then it claims the probe. */
+static bool nexus_read_probe(struct nexus_child *c,
+			     const struct nexus_read_ctl *ctl)
+{
+	u64 stamp = nexus_read_stamp(c);
+
+	/* A zero stamp: not read since it was reset (or created). */
+	if (stamp && !nexus_read_stale(c, stamp, ctl))
+		return false;
+	return atomic64_cmpxchg(&c->read_stamp, stamp, ctl->now) == (s64)stamp;
+}
+
+/* The time a read sent to @c now is expected to take, in ns << shift. */
+static u64 nexus_read_cost(struct nexus_child *c)
+{
+	unsigned int load = min_t(unsigned int, atomic_read(&c->inflight),
+				  NEXUS_LOAD_MAX);
+	u64 est = READ_ONCE(c->read_est);
+
+	return (u64)(load + 1) * (est ?: NEXUS_EST_UNKNOWN);
+}
+
+/*
+ * Children come in round-robin order: the first stays chosen while its cost
+ * is within a quarter of the least seen so far.  With two children that is
+ * exactly a tie going to the first; with more, a child in the tie may be
+ * passed over for the cheapest, which is as good.
+ */
+static void nexus_read_consider(struct nexus_read_ctl *ctl,
+				struct nexus_child *c)
+{
+	u64 cost = nexus_read_cost(c);
+
+	if (!ctl->best) {
+		ctl->best = c;
+		ctl->best_cost = cost;
+		ctl->least = cost;
+		return;
+	}
+	if (cost >= ctl->least)
+		return;
+	ctl->least = cost;
+	if (ctl->best_cost > cost + (cost >> NEXUS_TIE_SHIFT)) {
+		ctl->best = c;
+		ctl->best_cost = cost;
+	}
+}
+
+/*
+ * Choose the ONLINE child to read from (see "Read balancing" above), in
+ * ctl->best with an inflight reference; NULL if there is none.
+ */
+static struct nexus_child *nexus_choose_read_child(struct nexus_dev *nx,
+						   struct nexus_read_ctl *ctl)
 {
 	unsigned int slots = READ_ONCE(nx->nr_slots);
 	unsigned int s = READ_ONCE(nx->read_cursor);
-	unsigned int best_load = UINT_MAX, i;
-	struct nexus_child *best = NULL;
+	unsigned int i;
 
+	ctl->seq = READ_ONCE(nx->read_seq) + 1;
+	WRITE_ONCE(nx->read_seq, ctl->seq);
 	rcu_read_lock();
 	for (i = 0; i < slots; i++, s++) {
 		struct nexus_child *c;
-		unsigned int load;
 
 		if (s >= slots)
 			s = 0;
 		c = READ_ONCE(nx->children[s]);
 		if (!c || !nexus_child_readable(c))
 			continue;
-		load = atomic_read(&c->inflight);
-		if (load < best_load) {
-			best = c;
-			best_load = load;
-			if (!load)
-				break;
+		if (nexus_read_probe(c, ctl)) {
+			ctl->best = c;
+			ctl->probe = true;
+			break;
 		}
+		nexus_read_consider(ctl, c);
 	}
-	if (best) {
-		nexus_child_get(best);
-		WRITE_ONCE(nx->read_cursor, best->slot + 1);
+	if (ctl->best) {
+		nexus_child_get(ctl->best);
+		WRITE_ONCE(nx->read_cursor, ctl->best->slot + 1);
 	}
 	rcu_read_unlock();
-	return best;
+	return ctl->best;
+}
+
+/*
+ * Fold the service time of a read @c served into its estimate; a probe's
+ * replaces the estimate, which was too old to trust.
+ */
+static void nexus_read_sample(struct nexus_child *c,
+			      const struct nexus_clone *nc)
+{
+	u64 now = ktime_get_ns();
+	u64 from = max(nc->submit_ns, nexus_read_stamp(c));
+	u64 sample = now > from ? min(now - from, NEXUS_SAMPLE_MAX) : 1;
+	u64 est = READ_ONCE(c->read_est);
+
+	if (nc->probe || !est)
+		est = sample << NEXUS_EST_SHIFT;
+	else	/* The sample counts for at most 8 times the mean. */
+		est = est - (est >> NEXUS_EST_SHIFT) + min(sample, est);
+	WRITE_ONCE(c->read_est, est);
+	WRITE_ONCE(c->read_mark, READ_ONCE(c->nx->read_seq));
+	atomic64_set(&c->read_stamp, now);
+}
+
+/**
+ * nexus_read_est_reset() - measure @c's reads afresh
+ * @c: a child about to be published ONLINE
+ *
+ * A child that comes back (rebuilt, or online again) may not serve reads
+ * as fast or as slowly as it did: the next read probes it.
+ * Context: under nx->excl_lock.
+ */
+void nexus_read_est_reset(struct nexus_child *c)
+{
+	WRITE_ONCE(c->read_est, 0);
+	WRITE_ONCE(c->read_mark, 0);
+	atomic64_set(&c->read_stamp, 0);
 }
 
 static void nexus_read_endio(struct bio *clone)
@@ -109,6 +274,7 @@ static void nexus_read_endio(struct bio *clone)
 		nexus_queue_failed(clone);
 		return;
 	}
+	nexus_read_sample(c, nc);
 	atomic64_inc(&c->reads);
 	bio_put(clone);
 	/* @c may be freed by a remove from here on: @nx was read before. */
@@ -119,7 +285,9 @@ static void nexus_read_endio(struct bio *clone)
 static void nexus_submit_read(struct nexus_dev *nx, struct bio *bio,
 			      unsigned long start_time)
 {
-	struct nexus_child *c = nexus_choose_read_child(nx);
+	struct nexus_read_ctl ctl = { .now = ktime_get_ns() };
+	struct nexus_child *c = nexus_choose_read_child(nx, &ctl);
+	struct nexus_clone *nc;
 	struct bio *clone;
 
 	if (unlikely(!c)) {
@@ -128,7 +296,10 @@ static void nexus_submit_read(struct nexus_dev *nx, struct bio *bio,
 		return;
 	}
 	clone = nexus_clone_alloc(nx, c, bio, bio, nexus_read_endio);
-	nexus_clone_of(clone)->start_time = start_time;
+	nc = nexus_clone_of(clone);
+	nc->start_time = start_time;
+	nc->submit_ns = ctl.now;
+	nc->probe = ctl.probe;
 	submit_bio_noacct(clone);
 }
 

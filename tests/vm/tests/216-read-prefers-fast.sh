@@ -1,0 +1,84 @@
+# Reads go to the child that serves them fastest, and the others are still
+# probed: in a 2-way nexus whose second child is a dm-delay adding 50 ms to
+# its reads (not its writes), 2000 4k random reads at QD1 are nearly all
+# (>= 90%) served by the dm-linear child, yet the slow one, its estimate
+# grown old, still serves at least one.  Then the delay goes (the slow
+# child is reloaded as dm-linear): once probed it is found fast again, and
+# the two alike children share 4000 reads (each >= 20%).  Only the
+# kernel's per-child read counts are checked, never timings.
+# VM: needs=nexus timeout=300 smp=2 check_kernels=std
+
+MC=$MAYASTOR_CLIENT
+# cf NEXUS PATH JQ-EXPR: a field of one child (by the path the kernel knows).
+cf() { "$MC" -o json nexus children "$1" | jq -r --arg p "$2" ".[] | select(.path == \$p) | $3"; }
+# dm_delay_reads NAME DEV MS: /dev/mapper/NAME, all of DEV, its reads
+# delayed by MS milliseconds and its writes not at all.
+dm_delay_reads() {
+	load_mod dm_delay
+	_dm_create "$1" "0 $(dev_sectors "$2") delay $2 0 $3 $2 0 0"
+}
+# dm_swap_linear NAME DEV: reload NAME as a plain dm-linear over DEV.
+dm_swap_linear() {
+	dmsetup suspend "$1"
+	dmsetup load "$1" --table "0 $(dev_sectors "$2") linear $2 0"
+	dmsetup resume "$1"
+}
+# read_run TAG N: N 4k random reads of nx0 at QD1, after the nexus was idle
+# longer than any child's estimate is trusted (1 s, nexus_io.c); sets R1
+# and R2 to the reads C1 and C2 served meanwhile.
+read_run() {
+	local tag=$1 n=$2 rc=0 r1 r2
+	sleep 2
+	r1=$(cf nx0 $C1 .reads)
+	r2=$(cf nx0 $C2 .reads)
+	fio --name=rr --filename=/dev/nx0 --rw=randread --bs=4k --iodepth=1 \
+		--direct=1 --ioengine=libaio --number_ios="$n" --readonly \
+		--output-format=json --output=/var/tmp/fio-"$tag".json || rc=$?
+	check_eq "$rc" 0 "fio $tag: exit status"
+	check_eq "$(jq '.jobs[0].error' /var/tmp/fio-"$tag".json)" 0 "fio $tag: job error"
+	check_eq "$(jq '.jobs[0].read.total_ios' /var/tmp/fio-"$tag".json)" "$n" "fio $tag: reads"
+	R1=$(($(cf nx0 $C1 .reads) - r1))
+	R2=$(($(cf nx0 $C2 .reads) - r2))
+	log "$tag: c1 served $R1 reads, c2 $R2"
+	"$MC" nexus children nx0
+}
+
+insmod_nexus
+L=()
+for i in 1 2; do
+	mkimg /var/tmp/c$i.img 64M
+	L[i]=$(make_loop /var/tmp/c$i.img)
+done
+dm_linear c1 "${L[1]}"
+dm_delay_reads c2 "${L[2]}" 50
+C1=/dev/mapper/c1 C2=/dev/mapper/c2
+
+check "$MC" nexus create nx0 $C1 $C2
+wait_for '[ -b /dev/nx0 ]'
+udev_settle
+
+log "c2 takes 50 ms a read"
+read_run slow 2000
+total=$((R1 + R2))
+[ "$total" -ge 2000 ] || _check_failed "children served $total reads, expected >= 2000"
+[ $((R1 * 100)) -ge $((total * 90)) ] ||
+	_check_failed "the fast child served $R1 of $total reads, expected >= 90%"
+[ "$R2" -ge 1 ] || _check_failed "the slow child was never probed"
+
+log "c2 is fast again"
+dm_swap_linear c2 "${L[2]}"
+read_run alike 4000
+total=$((R1 + R2))
+[ "$total" -ge 4000 ] || _check_failed "children served $total reads, expected >= 4000"
+for r in "$R1" "$R2"; do
+	[ $((r * 100)) -ge $((total * 20)) ] ||
+		_check_failed "a child served $r of $total reads, expected >= 20% each"
+done
+check_eq "$(cf nx0 $C1 .errors)/$(cf nx0 $C2 .errors)" 0/0 "child errors"
+check_eq "$(cf nx0 $C1 .state)/$(cf nx0 $C2 .state)" online/online "child states"
+
+check "$MC" nexus destroy nx0
+check rmmod nexus
+dm_remove c1
+dm_remove c2
+finish
