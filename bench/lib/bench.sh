@@ -91,10 +91,17 @@ bench_check_size() {
 	[ "$have" -ge "$need" ] || fail "$1 has $have bytes, less than BENCH_SIZE=$BENCH_SIZE"
 }
 
+# Several nodes (# VM: nodes=N): node 1 serves (bench_serve), the last
+# node measures (bench_rounds); they meet at a barrier before and after
+# every config, and may wait that long for each other there.
+BENCH_BARRIER_SECS=${BENCH_BARRIER_SECS:-3600}
+
 # bench_rounds SUITE_CONFIGS SUITE_JOBS: every round runs every config (set
 # up, every job, torn down). The order of configs and of jobs rotates from
 # round to round so that a burst of host noise (the VM is emulated on cores
 # shared with other VMs) does not always land on the same configuration.
+# With several nodes each config starts and ends with a barrier, where the
+# serving node runs its srv_NAME_up and srv_NAME_down (see bench_serve).
 bench_rounds() {
 	local -a configs jobs
 	local r i j n m c job start
@@ -106,6 +113,7 @@ bench_rounds() {
 		log "round $r of $BENCH_ROUNDS"
 		for ((i = 0; i < n; i++)); do
 			c=${configs[(i + r - 1) % n]}
+			[ "${NODES:-1}" -le 1 ] || barrier "bench-r$r-$c-up" "$BENCH_BARRIER_SECS"
 			start=$SECONDS
 			BENCH_DEV=
 			"cfg_${c}_up"
@@ -118,6 +126,29 @@ bench_rounds() {
 			done
 			"cfg_${c}_down"
 			echo "  $c done in $((SECONDS - start))s"
+			[ "${NODES:-1}" -le 1 ] || barrier "bench-r$r-$c-down" "$BENCH_BARRIER_SECS"
+		done
+	done
+}
+
+# bench_serve SUITE_CONFIGS: the serving node's side of bench_rounds, in the
+# same order: for every config, srv_NAME_up (if the suite defines it), the
+# barrier that lets the measuring node set up and measure, the barrier of
+# its teardown, then srv_NAME_down (if defined).
+bench_serve() {
+	local -a configs
+	local r i n c
+	read -ra configs <<<"${BENCH_CONFIGS:-$1}"
+	n=${#configs[@]}
+	for ((r = 1; r <= BENCH_ROUNDS; r++)); do
+		log "round $r of $BENCH_ROUNDS (serving)"
+		for ((i = 0; i < n; i++)); do
+			c=${configs[(i + r - 1) % n]}
+			! declare -F "srv_${c}_up" >/dev/null || "srv_${c}_up"
+			barrier "bench-r$r-$c-up" "$BENCH_BARRIER_SECS"
+			echo "  $c: served"
+			barrier "bench-r$r-$c-down" "$BENCH_BARRIER_SECS"
+			! declare -F "srv_${c}_down" >/dev/null || "srv_${c}_down"
 		done
 	done
 }
