@@ -98,14 +98,19 @@ remote_connect() {
 	NS=$(_nvme_ns_of "$NQN")
 	remote_show
 }
-# remote_show: the controller's parameters and the namespace's IO so far.
+# remote_show: the controller's parameters and the IO its namespace did
+# since it was connected (the multipath head keeps no statistics: those of
+# its path, nvmeXcYnZ), so where a mirror's reads went.
 remote_show() {
-	local c
+	local c p
 	for c in /sys/class/nvme/nvme*; do
 		[ "$(cat "$c/subsysnqn")" = "$NQN" ] || continue
 		echo "    ${c##*/}: $(cat "$c/transport") $(cat "$c/address"), $(cat "$c/queue_count") queues of $(($(cat "$c/sqsize") + 1)), kato $(cat "$c/kato")"
+		for p in "$c"/nvme*n*; do
+			[ -f "$p/stat" ] || continue
+			echo "    ${p##*/}: $(awk '{print "reads " $1 ", writes " $5}' "$p/stat")"
+		done
 	done
-	[ -z "$NS" ] || echo "    $NS: reads $(awk '{print $1}' "/sys/block/${NS#/dev/}/stat"), writes $(awk '{print $5}' "/sys/block/${NS#/dev/}/stat")"
 }
 # remote_disconnect: no controller of NQN left (the nexus's destroy may
 # have disconnected it already).
@@ -214,7 +219,22 @@ LABELS="local=local-ram nvme=nvme-tcp nexus=nexus md=md-raid1 drbd=drbd"
 JOBS="randread-4k-qd1 randread-4k-qd32 randwrite-4k-qd1 randwrite-4k-qd32"
 RATIOS="nexus/drbd nexus/md nexus/nvme"
 TARGETS="nexus/drbd>=1.0 nexus/md>=1.0"
-BENCH_NOTE="IOPS of fio on node 2; node 1 serves its RAM disk (nvmet) or is DRBD's Secondary."
+BENCH_NOTE="IOPS rows: fio's IOPS on node 2; lat- rows: fio's mean latency (submission to completion) in microseconds; cpu- rows: node 2's CPU (all of it: fio, the kernel, its threads and softirqs, from /proc/stat) per IO in microseconds.  For lat- and cpu- rows lower is better (the ratio columns divide them the same way).  Node 1 serves its RAM disk (nvmet) or is DRBD's Secondary."
+# Node 2's CPU per IO: under --icount its instructions, which the host's
+# load does not move, while IOPS and latency also hold the real time that
+# node 2 waits for node 1 and the network.
+BENCH_CPU=1
+
+# lat_samples: each fio run's mean latency as a lat-JOB sample.
+lat_samples() {
+	local f r c j dir
+	for f in "$RESULTS"/fio/r*.json; do
+		IFS=- read -r r c j <<<"$(basename "$f" .json)"
+		case $j in *read*) dir="read" ;; *) dir="write" ;; esac
+		printf '%s\t%s\tlat-%s\t%s\tus\n' "${r#r}" "$c" "$j" \
+			"$(jq -r ".jobs[0].$dir.lat_ns.mean / 1000" "$f")" >>"$BENCH_SAMPLES"
+	done
+}
 
 case $NODE in
 1)
@@ -230,6 +250,11 @@ case $NODE in
 	load_mod nvme_tcp
 	log "remote benchmark: $BENCH_ROUNDS round(s), ${BENCH_RUNTIME}s + ${BENCH_RAMP}s ramp per job, size $BENCH_SIZE"
 	bench_rounds "$CONFIGS" "$JOBS"
-	bench_summarize "Two-node mirrors (fio on node 2)" "$LABELS" "$JOBS" "$RATIOS" "$TARGETS"
+	lat_samples
+	sel=${BENCH_JOBS:-$JOBS}
+	BENCH_JOBS=
+	bench_summarize "Two-node mirrors (fio on node 2)" "$LABELS" \
+		"$sel $(sed 's/[^ ]*/lat-&/g' <<<"$sel") $(sed 's/[^ ]*/cpu-&/g' <<<"$sel")" \
+		"$RATIOS" "$TARGETS"
 	;;
 esac
