@@ -160,6 +160,19 @@ cfg_nexus_down() {
 	remote_disconnect
 }
 
+# Not in the default run (bench/run --configs): the nexus without its
+# bitmap, md with an internal one, to tell the bitmaps' part in writes.
+cfg_nexusnb_up() {
+	local state
+	"$MAYASTOR_CLIENT" nexus create --force --no-bitmap nxr $RAM0 "$URI" >/dev/null
+	bench_wait_dev /dev/nxr
+	state=$("$MAYASTOR_CLIENT" -o json nexus show nxr | jq -r .state)
+	[ "$state" = online ] || fail "nexus nxr is $state, not online"
+	remote_show
+	BENCH_DEV=/dev/nxr
+}
+cfg_nexusnb_down() { cfg_nexus_down; }
+
 # md raid1 over the same two devices, local first (md reads from the first
 # idle mirror: with brd's synchronous completions, the local one), mdadm's
 # defaults: metadata 1.2 and, on arrays under 100 GiB, no write-intent
@@ -167,13 +180,20 @@ cfg_nexus_down() {
 cfg_md_up() {
 	remote_connect
 	mdadm --create /dev/md100 --run --quiet --level=1 --raid-devices=2 \
-		--assume-clean $RAM0 "$NS"
+		--assume-clean "${MD_BITMAP[@]}" $RAM0 "$NS"
 	bench_wait_dev /dev/md100
 	grep -A1 '^md100' /proc/mdstat | grep -c '\[UU\]' >/dev/null ||
 		fail "md100 is not a clean 2-way mirror: $(cat /proc/mdstat)"
 	echo "    md100: bitmap $(cat /sys/block/md100/md/bitmap/location 2>/dev/null || echo none)"
 	BENCH_DEV=/dev/md100
 }
+cfg_mdbm_up() {
+	MD_BITMAP=(--bitmap=internal)
+	cfg_md_up
+	MD_BITMAP=()
+}
+cfg_mdbm_down() { cfg_md_down; }
+MD_BITMAP=()
 cfg_md_down() {
 	remote_show
 	grep -A1 '^md100' /proc/mdstat | grep -c '\[UU\]' >/dev/null ||
@@ -215,7 +235,7 @@ cfg_drbd_down() {
 # --- run --------------------------------------------------------------------------
 
 CONFIGS="local nvme nexus md drbd"
-LABELS="local=local-ram nvme=nvme-tcp nexus=nexus md=md-raid1 drbd=drbd"
+LABELS="local=local-ram nvme=nvme-tcp nexus=nexus md=md-raid1 drbd=drbd nexusnb=nexus-nobitmap mdbm=md-bitmap"
 JOBS="randread-4k-qd1 randread-4k-qd32 randwrite-4k-qd1 randwrite-4k-qd32"
 RATIOS="nexus/drbd nexus/md nexus/nvme"
 TARGETS="nexus/drbd>=1.0 nexus/md>=1.0"
