@@ -11,6 +11,8 @@
 #   BENCH_JOBS     job names to run (space separated; default: all of the suite)
 #   BENCH_CONFIGS  config names to run (default: all of the suite)
 #   BENCH_ACCEL    how the VM runs, for the report (bench/run --icount sets it)
+#   BENCH_CPU      1: also record the guest's CPU per IO of every fio job
+#                  (suites set it; see bench_fio)
 #
 # Samples go to $RESULTS/samples.tsv (round config job value unit), fio's
 # JSON output to $RESULTS/fio/, and bench_summarize writes
@@ -41,21 +43,33 @@ declare -A BENCH_JOB_UNIT=(
 # shellcheck disable=SC2034 # used by the suites
 BENCH_ALL_JOBS="randread-4k-qd1 randread-4k-qd32 randwrite-4k-qd1 randwrite-4k-qd32 write-128k-qd8"
 
+# _bench_ticks: the guest's busy and total CPU ticks so far (/proc/stat:
+# busy is all but idle and iowait).
+_bench_ticks() {
+	awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9}' /proc/stat
+}
+
 # bench_fio ROUND CONFIG JOB DEV: run one job on DEV, append its figure to
 # the samples. Any fio error (exit status, a job error, no IO done) fails
-# the benchmark at once.
+# the benchmark at once.  With BENCH_CPU=1 also a cpu-JOB sample: the
+# guest's busy share of its CPUs over the whole fio run (ramp included:
+# the load is the same), over the IOPS, in microseconds of CPU per IO
+# (fio, the kernel, every thread and softirq; under --icount, guest
+# instructions x 2^shift ns).
 bench_fio() {
-	local round=$1 config=$2 job=$3 dev=$4 out rc=0 value unit dir
+	local round=$1 config=$2 job=$3 dev=$4 out rc=0 value unit dir t0 t1 cpu
 	unit=${BENCH_JOB_UNIT[$job]:?unknown job $job}
 	out=$RESULTS/fio/r$round-$config-$job.json
 	mkdir -p "$RESULTS/fio"
 	case ${BENCH_JOB_ARGS[$job]} in *read*) dir="read" ;; *) dir="write" ;; esac
+	t0=$(_bench_ticks)
 	# shellcheck disable=SC2086
 	fio --name="$job" --filename="$dev" --direct=1 --ioengine=libaio \
 		${BENCH_JOB_ARGS[$job]} --size="$BENCH_SIZE" --norandommap \
 		--randrepeat=0 --time_based --runtime="$BENCH_RUNTIME" \
 		--ramp_time="$BENCH_RAMP" --numjobs=1 --group_reporting \
 		--output-format=json --output="$out" >"$out.log" 2>&1 || rc=$?
+	t1=$(_bench_ticks)
 	if [ "$rc" -ne 0 ] || ! jq -e '.jobs[0].error == 0' "$out" >/dev/null 2>&1; then
 		echo "FIO FAILED: round $round, $config, $job on $dev (exit $rc)" >&2
 		cat "$out.log" "$out" 2>/dev/null | tail -n 40 >&2
@@ -69,7 +83,15 @@ bench_fio() {
 	jq -e ".jobs[0].$dir.total_ios > 0" "$out" >/dev/null ||
 		fail "fio job $job on $config ($dev) did no IO"
 	printf '%s\t%s\t%s\t%s\t%s\n' "$round" "$config" "$job" "$value" "$unit" >>"$BENCH_SAMPLES"
-	printf '    %-18s %-10s %12.1f %s\n' "$job" "$config" "$value" "$unit"
+	if [ "${BENCH_CPU:-0}" = 1 ] && [ "$unit" = IOPS ]; then
+		cpu=$(awk -v a="$t0" -v b="$t1" -v iops="$value" -v n="$(nproc)" 'BEGIN {
+			split(a, x, " "); split(b, y, " ")
+			printf "%.2f", (y[1] - x[1]) / (y[2] - x[2]) * n * 1e6 / iops }')
+		printf '%s\t%s\tcpu-%s\t%s\tus/IO\n' "$round" "$config" "$job" "$cpu" >>"$BENCH_SAMPLES"
+		printf '    %-18s %-10s %12.1f %s, %s us CPU/IO\n' "$job" "$config" "$value" "$unit" "$cpu"
+	else
+		printf '    %-18s %-10s %12.1f %s\n' "$job" "$config" "$value" "$unit"
+	fi
 }
 
 # --- configurations ---------------------------------------------------------------
@@ -91,10 +113,17 @@ bench_check_size() {
 	[ "$have" -ge "$need" ] || fail "$1 has $have bytes, less than BENCH_SIZE=$BENCH_SIZE"
 }
 
+# Several nodes (# VM: nodes=N): node 1 serves (bench_serve), the last
+# node measures (bench_rounds); they meet at a barrier before and after
+# every config, and may wait that long for each other there.
+BENCH_BARRIER_SECS=${BENCH_BARRIER_SECS:-3600}
+
 # bench_rounds SUITE_CONFIGS SUITE_JOBS: every round runs every config (set
 # up, every job, torn down). The order of configs and of jobs rotates from
 # round to round so that a burst of host noise (the VM is emulated on cores
 # shared with other VMs) does not always land on the same configuration.
+# With several nodes each config starts and ends with a barrier, where the
+# serving node runs its srv_NAME_up and srv_NAME_down (see bench_serve).
 bench_rounds() {
 	local -a configs jobs
 	local r i j n m c job start
@@ -106,6 +135,7 @@ bench_rounds() {
 		log "round $r of $BENCH_ROUNDS"
 		for ((i = 0; i < n; i++)); do
 			c=${configs[(i + r - 1) % n]}
+			[ "${NODES:-1}" -le 1 ] || barrier "bench-r$r-$c-up" "$BENCH_BARRIER_SECS"
 			start=$SECONDS
 			BENCH_DEV=
 			"cfg_${c}_up"
@@ -118,6 +148,29 @@ bench_rounds() {
 			done
 			"cfg_${c}_down"
 			echo "  $c done in $((SECONDS - start))s"
+			[ "${NODES:-1}" -le 1 ] || barrier "bench-r$r-$c-down" "$BENCH_BARRIER_SECS"
+		done
+	done
+}
+
+# bench_serve SUITE_CONFIGS: the serving node's side of bench_rounds, in the
+# same order: for every config, srv_NAME_up (if the suite defines it), the
+# barrier that lets the measuring node set up and measure, the barrier of
+# its teardown, then srv_NAME_down (if defined).
+bench_serve() {
+	local -a configs
+	local r i n c
+	read -ra configs <<<"${BENCH_CONFIGS:-$1}"
+	n=${#configs[@]}
+	for ((r = 1; r <= BENCH_ROUNDS; r++)); do
+		log "round $r of $BENCH_ROUNDS (serving)"
+		for ((i = 0; i < n; i++)); do
+			c=${configs[(i + r - 1) % n]}
+			! declare -F "srv_${c}_up" >/dev/null || "srv_${c}_up"
+			barrier "bench-r$r-$c-up" "$BENCH_BARRIER_SECS"
+			echo "  $c: served"
+			barrier "bench-r$r-$c-down" "$BENCH_BARRIER_SECS"
+			! declare -F "srv_${c}_down" >/dev/null || "srv_${c}_down"
 		done
 	done
 }
