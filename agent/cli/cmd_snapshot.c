@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * mayastor-client snapshot create|list|destroy: read-only thin snapshots
- * of a replica, or of every replica child of a nexus at once.
+ * of a replica, or of every ONLINE replica child of a nexus at once.
  */
 #include <errno.h>
 #include <string.h>
@@ -62,7 +62,12 @@ static void drop_snapshots(struct replica_list *done)
 	done->count = 0;
 }
 
-/* Snapshots every replica child, quiesced; name "NAME-REPLICA". */
+/*
+ * Snapshots every ONLINE replica child, quiesced; name "NAME-REPLICA".  A
+ * child in any other state lacks acknowledged writes (OFFLINE, FAULTED)
+ * or holds old data where its copy has not reached (catching up): its
+ * snapshot would look as good as the others and is not.
+ */
 static int snapshot_children(struct cli_ctx *ctx, const struct nexus_info *n,
 			     const struct replica_list *all, const char *name,
 			     struct replica_list *done)
@@ -75,6 +80,12 @@ static int snapshot_children(struct cli_ctx *ctx, const struct nexus_info *n,
 		if (n->children[i].state == NEXUS_CHILD_MISSING)
 			continue;	/* no device to snapshot */
 		r = child_replica(all, &n->children[i]);
+		if (r && n->children[i].state != NEXUS_CHILD_ONLINE) {
+			fprintf(ctx->err, "note: child %s is %s, not in sync: no snapshot\n",
+				n->children[i].path,
+				nexus_child_state_str(n->children[i].state));
+			continue;
+		}
 
 		if (!r) {
 			fprintf(ctx->err, "note: child %s is not a local replica: no snapshot\n",
@@ -93,7 +104,7 @@ static int snapshot_children(struct cli_ctx *ctx, const struct nexus_info *n,
 		done->count++;
 	}
 	if (!done->count)
-		return cli_error(ctx, "nexus %s has no local replica children", n->name);
+		return cli_error(ctx, "nexus %s has no local replica child in sync", n->name);
 	return 0;
 }
 
@@ -212,9 +223,11 @@ static const struct cli_command snapshot_commands[] = {
 	  "Take a read-only snapshot NAME of a thin replica, or of every replica child of a nexus",
 	  "SOURCE is a replica (NAME or POOL/NAME) or a nexus.  For a nexus, its\n"
 	  "file system is frozen (FIFREEZE) if it is mounted, else the device is\n"
-	  "flushed; each local replica child gets a snapshot NAME-REPLICA; then\n"
-	  "the file system is thawed.  If one snapshot fails, the others are\n"
-	  "removed again.  Only thin replicas have snapshots.\n" },
+	  "flushed; each local replica child that is ONLINE gets a snapshot\n"
+	  "NAME-REPLICA (a child not in sync lacks acknowledged writes or holds old\n"
+	  "regions: it is skipped, with a note); then the file system is thawed.\n"
+	  "If one snapshot fails, the others are removed again.  Only thin\n"
+	  "replicas have snapshots.\n" },
 	{ "list", snapshot_list_cmd, "[POOL] [-o json]", "List the snapshots", "" },
 	{ "destroy", snapshot_destroy_cmd, "[POOL] NAME",
 	  "Remove a snapshot (its clones stay)", "" },

@@ -101,6 +101,35 @@ check cmp -n "$size" /dev/sp/raw-n1 /dev/sp/raw-n2
 check_eq "$(mc snapshot list -o json | jq -r '[.[] | "\(.name):\(.replica)"] | sort | join(",")')" \
 	"raw-n1:n1,raw-n2:n2" "nexus snapshots listed"
 
+# --- a child not in sync is not snapshotted ------------------------------------
+log "nexus snapshot with a child offline"
+n2dev=$(mc -o json nexus children nx0 | jq -r '.[1].path')
+check mc child offline nx0 "$n2dev"
+mc snapshot create nx0 off >$out 2>/var/tmp/off.err
+check_eq "$(cat $out)" "created snapshot sp/off-n1 of replica n1" "snapshot output with n2 offline"
+check_eq "$(cat /var/tmp/off.err)" "note: child $n2dev is offline, not in sync: no snapshot" \
+	"snapshot note for the offline child"
+check_fail lvs sp/off-n2
+check mc child online nx0 "$n2dev"
+check wait_for '[ "$(mc -o json nexus show nx0 | jq -r .state)" = online ]' 60
+check mc snapshot destroy sp/off-n1
+# Its only replica child offline (the other a plain file): nothing to take.
+check mc replica create sp n3 --size 32 --thin
+mkimg /var/tmp/plain.img 64M
+check mc nexus create nx1 /var/tmp/plain.img lvol://sp/n3
+wait_for '[ -b /dev/nx1 ]'
+n3dev=$(mc -o json nexus children nx1 | jq -r '.[1].path')
+check mc child offline nx1 "$n3dev"
+rc=0
+mc snapshot create nx1 none 2>/var/tmp/none.err || rc=$?
+check_eq "$rc" 1 "exit status of a snapshot with no replica child in sync"
+check_eq "$(cat /var/tmp/none.err)" "note: child $n3dev is offline, not in sync: no snapshot
+mayastor-client: snapshot create nx1: nexus nx1 has no local replica child in sync" \
+	"stderr of a snapshot with no replica child in sync"
+check_fail lvs sp/none-n3
+check mc nexus destroy nx1
+check mc replica destroy sp/n3
+
 # --- the same nexus with a mounted ext4 being written: frozen ------------------
 log "nexus snapshot, mounted ext4 under a writer"
 check mkfs.ext4 -q -F /dev/nx0
