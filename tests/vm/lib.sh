@@ -243,6 +243,28 @@ dm_delay() {
 	_dm_create "$1" "0 $(dev_sectors "$2") delay $2 0 $3"
 }
 
+# dm_hold_writes NAME DEV: /dev/mapper/NAME, all of DEV, reads passed at
+# once; its writes are held (dm_write_delay) until let go.
+dm_hold_writes() {
+	load_mod dm_delay
+	_dm_create "$1" "0 $(dev_sectors "$2") delay $2 0 0 $2 0 0"
+}
+
+# dm_write_delay NAME MS: NAME (made by dm_hold_writes) holds each write MS
+# ms from now on (3600000: until the next call); the table swap sends the
+# writes it holds on at once (dm-delay's presuspend).
+dm_write_delay() {
+	local dev
+	dev=$(dmsetup table "$1" | awk '{ print $4 }')
+	dmsetup load "$1" --table "0 $(dev_sectors "/dev/mapper/$1") delay $dev 0 0 $dev 0 $2"
+	dmsetup suspend "$1"
+	dmsetup resume "$1"
+}
+
+# dm_held_writes NAME: the writes NAME's dm-delay holds now (its status:
+# reads, writes, flushes held).
+dm_held_writes() { dmsetup status "$1" | awk '{ print $5 }'; }
+
 # dm_remove NAME
 dm_remove() {
 	dmsetup remove --retry "$1"

@@ -13,20 +13,11 @@
 MC=$MAYASTOR_CLIENT
 nshow() { "$MC" -o json nexus show nx0 | jq -r "$1"; }
 cf() { "$MC" -o json nexus children nx0 | jq -r --arg p "$1" ".[] | select(.path == \$p) | $2"; }
-# held_writes: the writes dm-delay holds now (its status: reads, writes).
-held_writes() { dmsetup status c | awk '{ print $5 }'; }
-# c_table WRITE_DELAY_MS: C passes reads at once and holds writes that long.
-c_table() {
-	dmsetup load c --table "0 $n delay /dev/mapper/w 0 0 /dev/mapper/w 0 $1"
-	dmsetup suspend c
-	dmsetup resume c
-}
 
 insmod_nexus
-load_mod dm_delay
 dm_linear w "$DISK2"
 n=$(dev_sectors /dev/mapper/w)
-_dm_create c "0 $n delay /dev/mapper/w 0 0 /dev/mapper/w 0 0"
+dm_hold_writes c /dev/mapper/w
 C=/dev/mapper/c
 
 check "$MC" nexus create nx0 "$DISK1"
@@ -36,9 +27,9 @@ check "$MC" nexus set nx0 --rebuild-rate 1
 check "$MC" nexus add nx0 $C
 check "$MC" rebuild pause nx0 $C
 # An hour: the write is let go below, by replacing C's table.
-c_table 3600000
+dm_write_delay c 3600000
 check "$MC" rebuild resume nx0 $C
-check wait_for "[ \"\$(held_writes)\" -ge 1 ]" 60
+check wait_for "[ \"\$(dm_held_writes c)\" -ge 1 ]" 60
 "$MC" nexus children nx0
 check_eq "$(cf $C .state)" rebuilding "C's state while its copy write is held"
 log "W fails; offline C while its copy write is held"
@@ -48,7 +39,7 @@ offpid=$!
 # Offline has stopped the rebuild and waits for its copy write.
 check wait_for "grep -q nexus_rebuild_stop /proc/$offpid/stack" 60
 log "offline waits in the kernel: let the held write go (to the failing W)"
-c_table 0
+dm_write_delay c 0
 # The stopped rebuild faults C: offline must then fail, saying so.
 rc=0
 wait $offpid || rc=$?

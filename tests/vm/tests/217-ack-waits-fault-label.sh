@@ -17,22 +17,10 @@
 
 MC=$MAYASTOR_CLIENT
 cf() { "$MC" -o json nexus children nx0 | jq -r --arg p "$1" ".[] | select(.path == \$p) | $2"; }
-# held_writes: the writes B's dm-delay holds now (its status: reads, writes).
-held_writes() { dmsetup status b | awk '{ print $5 }'; }
-# b_table WRITE_DELAY_MS: B passes reads at once and holds writes that long;
-# the table swap sends the writes held so far on to W.
-b_table() {
-	dmsetup load b --table "0 $n delay /dev/mapper/w 0 0 /dev/mapper/w 0 $1"
-	dmsetup suspend b
-	dmsetup resume b
-}
-
 insmod_nexus
-load_mod dm_delay
 dm_linear a "$DISK1"
 dm_linear w "$DISK2"
-n=$(dev_sectors /dev/mapper/w)
-_dm_create b "0 $n delay /dev/mapper/w 0 0 /dev/mapper/w 0 0"
+dm_hold_writes b /dev/mapper/w
 A=/dev/mapper/a B=/dev/mapper/b
 
 check "$MC" nexus create nx0 --no-bitmap $A $B
@@ -41,11 +29,11 @@ udev_settle
 head -c 65536 /dev/urandom >/var/tmp/w1
 
 log "the write lands on A; B holds its copy"
-b_table 3600000
+dm_write_delay b 3600000
 wa=$(cf $A .writes)
 dd if=/var/tmp/w1 of=/dev/nx0 bs=64k seek=16 oflag=direct status=none &
 ddpid=$!
-check wait_for "[ \"\$(held_writes)\" -ge 1 ] && [ \"\$(cf $A .writes)\" -gt $wa ]" 60
+check wait_for "[ \"\$(dm_held_writes b)\" -ge 1 ] && [ \"\$(cf $A .writes)\" -gt $wa ]" 60
 check dmsetup suspend a
 
 log "child fault B: its label write to A waits"
@@ -55,7 +43,7 @@ check wait_for "[ \"\$(cf $B .state)\" = faulted ]" 60
 
 log "B's copy fails"
 dm_error_swap w
-b_table 0
+dm_write_delay b 0
 check wait_for "[ \"\$(cf $B .errors)\" -ge 1 ]" 60
 # The fail worker acknowledged the write right after counting the error.
 sleep 5
