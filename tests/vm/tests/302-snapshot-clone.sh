@@ -115,15 +115,18 @@ check wait_for '[ "$(mc -o json nexus show nx0 | jq -r .state)" = online ]' 60
 check mc snapshot destroy sp/off-n1
 # Its only replica child offline (the other a plain file): nothing to take.
 check mc replica create sp n3 --size 32 --thin
+load_mod loop
 mkimg /var/tmp/plain.img 64M
 check mc nexus create nx1 /var/tmp/plain.img lvol://sp/n3
 wait_for '[ -b /dev/nx1 ]'
+plaindev=$(mc -o json nexus children nx1 | jq -r '.[0].path')
 n3dev=$(mc -o json nexus children nx1 | jq -r '.[1].path')
 check mc child offline nx1 "$n3dev"
 rc=0
 mc snapshot create nx1 none 2>/var/tmp/none.err || rc=$?
 check_eq "$rc" 1 "exit status of a snapshot with no replica child in sync"
-check_eq "$(cat /var/tmp/none.err)" "note: child $n3dev is offline, not in sync: no snapshot
+check_eq "$(cat /var/tmp/none.err)" "note: child $plaindev is not a local replica: no snapshot
+note: child $n3dev is offline, not in sync: no snapshot
 mayastor-client: snapshot create nx1: nexus nx1 has no local replica child in sync" \
 	"stderr of a snapshot with no replica child in sync"
 check_fail lvs sp/none-n3
