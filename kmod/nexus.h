@@ -427,6 +427,7 @@ int nexus_bitmap_load(struct nexus_dev *nx, struct nexus_child *c);
 void nexus_bitmap_to_dirty(struct nexus_dev *nx, unsigned long *dirty);
 void nexus_bitmap_vouch_new(struct nexus_child *c);
 bool nexus_bitmap_vouched(struct nexus_child *c);
+bool nexus_bitmap_covers(struct nexus_child *c);
 void nexus_bitmap_settle_fault(struct nexus_child *c);
 unsigned long nexus_bitmap_weight(struct nexus_dev *nx);
 void nexus_bitmap_write_all(struct nexus_dev *nx);

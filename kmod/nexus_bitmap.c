@@ -823,7 +823,6 @@ void nexus_bitmap_vouch_new(struct nexus_child *c)
 bool nexus_bitmap_vouched(struct nexus_child *c)
 {
 	struct nexus_bitmap *bm = c->nx->bitmap;
-
 	bool vouched;
 
 	if (!bm)
@@ -834,6 +833,20 @@ bool nexus_bitmap_vouched(struct nexus_child *c)
 	vouched = READ_ONCE(c->bm_vouched) == bm->clear_gen;
 	spin_unlock(&bm->lock);
 	return vouched;
+}
+
+/*
+ * Does the bitmap hold every region that @c, back after a fault or an
+ * offline, may be missing?  Not without a bitmap, nor if @c was taken out
+ * before its first copy from scratch was done, nor if it does not vouch
+ * for the clears (above): then it needs a full copy, as md re-adds a
+ * device without a bitmap.  The labels (nexus_member_state_of()) and
+ * `child online` (nexus_child_offline_dirty()) decide by this alone.
+ * Context: as nexus_bitmap_vouched().
+ */
+bool nexus_bitmap_covers(struct nexus_child *c)
+{
+	return !c->needs_full && nexus_bitmap_vouched(c);
 }
 
 /**

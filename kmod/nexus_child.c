@@ -653,10 +653,10 @@ static void nexus_child_offline_dirty(struct nexus_child *c)
 {
 	struct nexus_dev *nx = c->nx;
 
-	if (c->needs_full || !nx->bitmap || !nexus_bitmap_vouched(c))
-		bitmap_fill(c->dirty, nexus_nr_regions(nx));
-	else
+	if (nexus_bitmap_covers(c))
 		nexus_bitmap_to_dirty(nx, c->dirty);
+	else
+		bitmap_fill(c->dirty, nexus_nr_regions(nx));
 }
 
 /**

@@ -245,8 +245,7 @@ static enum nexus_member_state nexus_member_state_of(struct nexus_child *c)
 		 * its flush (its volatile cache may have lost their data), or
 		 * it was faulted by hand: a full copy.
 		 */
-		return nexus_child_fault_is_io(c) && !c->needs_full &&
-		       nexus_bitmap_vouched(c) ?
+		return nexus_child_fault_is_io(c) && nexus_bitmap_covers(c) ?
 		       NEXUS_MEMBER_BITMAP : NEXUS_MEMBER_FAULTED;
 	case NEXUS_CHILD_OFFLINE:
 		/*
@@ -255,8 +254,8 @@ static enum nexus_member_state nexus_member_state_of(struct nexus_child *c)
 		 * Taken offline before its catch-up from scratch was done: a
 		 * full copy.
 		 */
-		return c->needs_full || !c->nx->bitmap || !nexus_bitmap_vouched(c) ?
-		       NEXUS_MEMBER_FULL : NEXUS_MEMBER_BITMAP;
+		return nexus_bitmap_covers(c) ? NEXUS_MEMBER_BITMAP :
+						NEXUS_MEMBER_FULL;
 	default:
 		return c->needs_full || !c->nx->bitmap ? NEXUS_MEMBER_FULL :
 							 NEXUS_MEMBER_BITMAP;
