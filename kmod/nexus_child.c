@@ -185,13 +185,21 @@ struct nexus_child *nexus_child_find_member(struct nexus_dev *nx, const u8 *uuid
 	return NULL;
 }
 
+/*
+ * How many children are ONLINE.  Context: any; the label writer calls it
+ * from workers that do not hold cfg_lock, hence RCU.
+ */
 unsigned int nexus_healthy_children(struct nexus_dev *nx)
 {
-	unsigned int n = 0, i;
+	unsigned int n = 0, s;
 	struct nexus_child *c;
 
-	for (i = 0; (c = nexus_child_next(nx, &i)); i++)
-		n += nexus_child_readable(c);
+	rcu_read_lock();
+	for (s = 0; s < NEXUS_MAX_CHILDREN; s++) {
+		c = READ_ONCE(nx->children[s]);
+		n += c && nexus_child_readable(c);
+	}
+	rcu_read_unlock();
 	return n;
 }
 

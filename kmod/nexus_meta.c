@@ -262,11 +262,18 @@ static enum nexus_member_state nexus_member_state_of(struct nexus_child *c)
 	}
 }
 
-/* Bring nx->members up to the children's states.  Context: meta_mutex. */
+/*
+ * Bring nx->members up to the children's states.  The bitmap, rebuild and
+ * scrub workers write labels without cfg_lock, while `child remove` or
+ * `child online` may take a child out of its slot: RCU keeps it until
+ * they are done with it (they free it after synchronize_rcu()).
+ * Context: meta_mutex.
+ */
 static void nexus_members_refresh(struct nexus_dev *nx, u64 gen)
 {
 	unsigned int s;
 
+	rcu_read_lock();
 	for (s = 0; s < NEXUS_MAX_CHILDREN; s++) {
 		struct nexus_child *c = READ_ONCE(nx->children[s]);
 		struct nexus_member *m = &nx->members[s];
@@ -284,6 +291,7 @@ static void nexus_members_refresh(struct nexus_dev *nx, u64 gen)
 			m->generation = gen;
 		}
 	}
+	rcu_read_unlock();
 }
 
 static void nexus_label_build(struct nexus_dev *nx, struct nexus_child *c,
