@@ -31,6 +31,9 @@
  *			bitmap worker's, and a faulting child's that puts bits
  *			back: nexus_bitmap_settle_fault()); held across that
  *			IO, never while a child's state changes.
+ *   nx->clone_mutex	the one writer that may block for the clone pool
+ *			(nexus_write_clones()); taken on the IO path with no
+ *			other lock held, nothing taken under it.
  *   spinlocks, innermost, never nested in one another: nx->excl_lock
  *			(child state changes, nx->excl_seq), nx->state_lock,
  *			bm->lock, nx->rb_lock, nx->fail_lock, nx->hold_lock,
@@ -219,6 +222,7 @@ struct nexus_dev {
 	unsigned long last_fg_io;	/* jiffies, kept while rebuilding */
 
 	struct bio_set bs;		/* clones, with struct nexus_clone */
+	struct mutex clone_mutex;	/* one writer at a time waits for @bs */
 
 	/* Labels (nexus_meta.c): @meta_mutex serializes label writes. */
 	struct mutex meta_mutex;
@@ -287,7 +291,6 @@ struct nexus_io {
 /* Front pad of every clone: who it belongs to. */
 struct nexus_clone {
 	struct nexus_child *child;
-	bool in_sync;			/* writes: the child was ONLINE */
 	bool probe;			/* reads: measures the child afresh */
 	void *owner;			/* struct nexus_io, or the parent bio */
 	unsigned long start_time;	/* reads: io accounting of the parent */
