@@ -552,10 +552,60 @@ void nexus_meta_init_members(struct nexus_dev *nx)
 	}
 }
 
-/* May creating nx on @c (given as request child @i) overwrite its label? */
+/* What the children of a nexus being created carry, across them. */
+struct nexus_create_seen {
+	struct nexus_child *labelled;	/* first with this nexus's clean label */
+	u64 generation;			/* that label's */
+	u8 nexus_uuid[NEXUS_UUID_LEN];
+	struct nexus_child *blank;	/* first without any label */
+};
+
+/*
+ * @c carries the clean label @l of the nexus being created again: it was
+ * in sync when that nexus was shut down, and so were the others, only if
+ * its own member state is active and every such child carries the very
+ * same generation (one pass writes the clean label to all).  A child that
+ * was missing, catching up or faulted at that shutdown, or one that was
+ * not a member then (an older clean label), holds other data: taking it as
+ * in sync would serve stale reads.  Assembly knows which copy is behind.
+ */
+static int nexus_meta_check_same(struct nexus_child *c,
+				 const struct nexus_disk_label *l,
+				 struct nexus_create_seen *seen,
+				 struct netlink_ext_ack *extack)
+{
+	const struct nexus_disk_member *m = &l->members[le32_to_cpu(l->slot)];
+	u64 gen = le64_to_cpu(l->generation);
+
+	if (le32_to_cpu(m->state) != NEXUS_MEMBER_ACTIVE ||
+	    memcmp(m->uuid, l->child_uuid, NEXUS_UUID_LEN)) {
+		nexus_extack_fmt(extack,
+				 "child %s was not in sync when nexus %s was shut down; assemble it to resync the copies, or force to overwrite",
+				 c->path, l->name);
+		return -EEXIST;
+	}
+	if (!seen->labelled) {
+		seen->labelled = c;
+		seen->generation = gen;
+		memcpy(seen->nexus_uuid, l->nexus_uuid, NEXUS_UUID_LEN);
+		return 0;
+	}
+	if (gen != seen->generation ||
+	    memcmp(l->nexus_uuid, seen->nexus_uuid, NEXUS_UUID_LEN)) {
+		nexus_extack_fmt(extack,
+				 "children %s and %s carry different shutdowns of nexus %s (generations %llu and %llu): one was not a member at the last; assemble it to resync the copies, or force to overwrite",
+				 seen->labelled->path, c->path, l->name,
+				 seen->generation, gen);
+		return -EEXIST;
+	}
+	return 0;
+}
+
+/* May creating nx on @c overwrite its label? */
 static int nexus_meta_check_one(struct nexus_dev *nx, struct nexus_child *c,
 				const struct nexus_create_args *args,
 				struct nexus_disk_label *l,
+				struct nexus_create_seen *seen,
 				struct netlink_ext_ack *extack)
 {
 	const char *why = NULL;
@@ -564,8 +614,13 @@ static int nexus_meta_check_one(struct nexus_dev *nx, struct nexus_child *c,
 	/* The new labels must outrank every old one, or assembly picks those. */
 	if (!ret)
 		nx->generation = max(nx->generation, le64_to_cpu(l->generation));
-	if (ret == -ENODATA || (args->flags & NEXUS_F_FORCE))
+	if (args->flags & NEXUS_F_FORCE)
 		return 0;
+	if (ret == -ENODATA) {
+		if (!seen->blank)
+			seen->blank = c;
+		return 0;
+	}
 	if (ret == -EBADMSG) {
 		nexus_extack_fmt(extack,
 				 "child %s carries a damaged nexus label (%s); force to overwrite it",
@@ -581,7 +636,7 @@ static int nexus_meta_check_one(struct nexus_dev *nx, struct nexus_child *c,
 	if (!strcmp(l->name, args->name) &&
 	    (!args->uuid || !memcmp(l->nexus_uuid, args->uuid, NEXUS_UUID_LEN))) {
 		if (le32_to_cpu(l->flags) & NEXUS_LABEL_CLEAN)
-			return 0;
+			return nexus_meta_check_same(c, l, seen, extack);
 		/* ...once it was shut down: else its copies need a resync. */
 		nexus_extack_fmt(extack,
 				 "child %s carries the unclean label of nexus %s (not shut down cleanly); assemble it to resync the copies, or force to overwrite",
@@ -594,12 +649,28 @@ static int nexus_meta_check_one(struct nexus_dev *nx, struct nexus_child *c,
 	return -EEXIST;
 }
 
+/* A blank child beside copies of the nexus would be taken as one. */
+static int nexus_meta_check_blank(const struct nexus_create_seen *seen,
+				  const struct nexus_create_args *args,
+				  struct netlink_ext_ack *extack)
+{
+	if (!seen->labelled || !seen->blank)
+		return 0;
+	nexus_extack_fmt(extack,
+			 "child %s carries no label while %s carries nexus %s's: it would be taken as in sync; assemble the nexus and add it with child add, or force",
+			 seen->blank->path, seen->labelled->path, args->name);
+	return -EEXIST;
+}
+
 /**
- * nexus_meta_check_foreign() - refuse children labelled for another nexus
+ * nexus_meta_check_foreign() - refuse children a new nexus must not overwrite
  * @nx: the nexus being created, its children open in slots 0..n-1
  * @args: the request (NEXUS_F_FORCE skips the check)
  * @extack: names the child
  *
+ * Without force, a child may carry no label, or the clean label of this
+ * same nexus (re-created after a clean shutdown); then every child must
+ * carry it, each in sync at that shutdown (nexus_meta_check_same()).
  * Also sets nx->generation to the newest generation found, so that the
  * first label written outranks every label the children carried.
  * Context: process, nx->cfg_lock held.  Nothing is written.
@@ -608,6 +679,7 @@ int nexus_meta_check_foreign(struct nexus_dev *nx,
 			     const struct nexus_create_args *args,
 			     struct netlink_ext_ack *extack)
 {
+	struct nexus_create_seen seen = {};
 	struct nexus_disk_label *l;
 	unsigned int i;
 	int ret = 0;
@@ -616,12 +688,13 @@ int nexus_meta_check_foreign(struct nexus_dev *nx,
 	if (!l)
 		return -ENOMEM;
 	for (i = 0; i < args->nr_children && !ret; i++) {
-		ret = nexus_meta_check_one(nx, nx->children[i], args, l, extack);
+		ret = nexus_meta_check_one(nx, nx->children[i], args, l, &seen,
+					   extack);
 		if (ret)
 			NL_SET_BAD_ATTR(extack, args->attrs[i]);
 	}
 	kfree(l);
-	return ret;
+	return ret ?: nexus_meta_check_blank(&seen, args, extack);
 }
 
 int nexus_meta_init(struct nexus_dev *nx)
