@@ -142,6 +142,13 @@ struct nexus_child {
 	 */
 	unsigned long bm_vouched;
 	/*
+	 * First sector of its metadata area: at its end when it was opened,
+	 * and kept there if it shrinks (its metadata IO then fails and it
+	 * faults) or grows, until the next label write moves it
+	 * (nexus_md_follow_growth()).  Written under meta_mutex.
+	 */
+	sector_t md_sector;
+	/*
 	 * A bitmap block write to it failed: the bitmap writer leaves it out
 	 * and faults it (@bm_fault_node, on the bitmap's list) outside its
 	 * rounds.  Set and cleared by the bitmap writer, read without a lock.

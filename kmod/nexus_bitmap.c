@@ -341,7 +341,7 @@ static void nexus_bm_submit(struct nexus_bitmap *bm, struct nexus_child *c,
 			    unsigned int n, blk_opf_t opf)
 {
 	struct block_device *bdev = nexus_child_bdev(c);
-	sector_t md = nexus_md_offset(bdev_nr_sectors(bdev));
+	sector_t md = READ_ONCE(c->md_sector);
 	unsigned int i;
 
 	for (i = 0; i < n; i++) {

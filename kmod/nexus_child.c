@@ -97,7 +97,8 @@ struct nexus_child *nexus_child_open(struct nexus_dev *nx, const char *path,
 	ret = nexus_child_check_unique(nx, c, extack);
 	if (ret)
 		goto close;
-	if (!nexus_md_offset(bdev_nr_sectors(nexus_child_bdev(c)))) {
+	c->md_sector = nexus_md_offset(bdev_nr_sectors(nexus_child_bdev(c)));
+	if (!c->md_sector) {
 		NL_SET_ERR_MSG_MOD(extack,
 				   "child is too small for data and metadata");
 		ret = -ENOSPC;
@@ -384,7 +385,7 @@ static int nexus_child_fits(struct nexus_child *c, struct netlink_ext_ack *extac
 	struct block_device *bdev = nexus_child_bdev(c);
 	struct nexus_dev *nx = c->nx;
 
-	if (nexus_md_offset(bdev_nr_sectors(bdev)) < nx->sectors) {
+	if (c->md_sector < nx->sectors) {
 		NL_SET_ERR_MSG_MOD(extack, "the child is smaller than the nexus");
 		return -ENOSPC;
 	}

@@ -61,6 +61,23 @@ void nexus_extack_fmt(struct netlink_ext_ack *extack, const char *fmt, ...)
 	extack->_msg = buf;
 }
 
+/* Synchronous IO in the metadata area of @c that starts at sector @md. */
+static int nexus_md_io_at(struct nexus_child *c, sector_t md, u64 md_byte,
+			  struct page *page, unsigned int len, blk_opf_t opf)
+{
+	struct block_device *bdev = nexus_child_bdev(c);
+	struct bio_vec bvec;
+	struct bio bio;
+	int ret;
+
+	bio_init(&bio, bdev, &bvec, 1, opf);
+	bio.bi_iter.bi_sector = md + (md_byte >> SECTOR_SHIFT);
+	__bio_add_page(&bio, page, len, 0);
+	ret = submit_bio_wait(&bio);
+	bio_uninit(&bio);
+	return ret;
+}
+
 /**
  * nexus_md_io() - synchronous IO in a child's metadata area
  * @c: the child
@@ -74,18 +91,8 @@ void nexus_extack_fmt(struct netlink_ext_ack *extack, const char *fmt, ...)
 int nexus_md_io(struct nexus_child *c, u64 md_byte, struct page *page,
 		unsigned int len, blk_opf_t opf)
 {
-	struct block_device *bdev = nexus_child_bdev(c);
-	struct bio_vec bvec;
-	struct bio bio;
-	int ret;
-
-	bio_init(&bio, bdev, &bvec, 1, opf);
-	bio.bi_iter.bi_sector = nexus_md_offset(bdev_nr_sectors(bdev)) +
-				(md_byte >> SECTOR_SHIFT);
-	__bio_add_page(&bio, page, len, 0);
-	ret = submit_bio_wait(&bio);
-	bio_uninit(&bio);
-	return ret;
+	return nexus_md_io_at(c, READ_ONCE(c->md_sector), md_byte, page, len,
+			      opf);
 }
 
 static u32 nexus_label_crc(const struct nexus_disk_label *l)
@@ -94,23 +101,22 @@ static u32 nexus_label_crc(const struct nexus_disk_label *l)
 	return ~__crc32c_le(~0U, (const u8 *)l + 4, NEXUS_LABEL_SIZE - 4);
 }
 
-static u64 nexus_label_self(struct block_device *bdev, unsigned int slot)
+static u64 nexus_label_self(struct nexus_child *c, unsigned int slot)
 {
-	return ((u64)nexus_md_offset(bdev_nr_sectors(bdev)) << SECTOR_SHIFT) +
+	return ((u64)READ_ONCE(c->md_sector) << SECTOR_SHIFT) +
 	       NEXUS_LABEL_OFFSET(slot);
 }
 
 /* Geometry: what the label describes must fit this device. */
 static int nexus_label_check_geometry(const struct nexus_disk_label *l,
-				      struct block_device *bdev,
-				      const char **why)
+				      struct nexus_child *c, const char **why)
 {
 	u64 data = le64_to_cpu(l->data_sectors);
 	u32 rs = le32_to_cpu(l->region_size);
 	u32 slot = le32_to_cpu(l->slot);
 	u64 regions;
 
-	if (!data || data > nexus_md_offset(bdev_nr_sectors(bdev))) {
+	if (!data || data > READ_ONCE(c->md_sector)) {
 		*why = "label's data size does not fit the device (truncated?)";
 		return -EBADMSG;
 	}
@@ -142,7 +148,7 @@ static int nexus_label_check_geometry(const struct nexus_disk_label *l,
 
 /* The checks of docs/on-disk-format.md, in that order. */
 static int nexus_label_check(const struct nexus_disk_label *l,
-			     struct block_device *bdev, unsigned int slot,
+			     struct nexus_child *c, unsigned int slot,
 			     const char **why)
 {
 	if (le64_to_cpu(l->magic) != NEXUS_LABEL_MAGIC) {
@@ -157,7 +163,7 @@ static int nexus_label_check(const struct nexus_disk_label *l,
 		*why = "bad label checksum";
 		return -EBADMSG;
 	}
-	if (le64_to_cpu(l->self_offset) != nexus_label_self(bdev, slot)) {
+	if (le64_to_cpu(l->self_offset) != nexus_label_self(c, slot)) {
 		*why = "label is not where it was written (device resized?)";
 		return -EBADMSG;
 	}
@@ -165,7 +171,7 @@ static int nexus_label_check(const struct nexus_disk_label *l,
 		*why = "label has features this module does not know";
 		return -EBADMSG;
 	}
-	return nexus_label_check_geometry(l, bdev, why);
+	return nexus_label_check_geometry(l, c, why);
 }
 
 static const char *const nexus_slot_names[] = { "A", "B" };
@@ -184,7 +190,6 @@ static const char *const nexus_slot_names[] = { "A", "B" };
 int nexus_label_read(struct nexus_child *c, struct nexus_disk_label *label,
 		     const char **why)
 {
-	struct block_device *bdev = nexus_child_bdev(c);
 	const char *slot_why[NEXUS_LABEL_SLOTS] = {};
 	int err[NEXUS_LABEL_SLOTS], ret = -ENODATA;
 	bool found = false;
@@ -203,7 +208,7 @@ int nexus_label_read(struct nexus_child *c, struct nexus_disk_label *label,
 			slot_why[s] = "cannot read the label";
 			continue;
 		}
-		err[s] = nexus_label_check(l, bdev, s, &slot_why[s]);
+		err[s] = nexus_label_check(l, c, s, &slot_why[s]);
 		if (err[s])
 			continue;
 		if (!found || le64_to_cpu(l->generation) >
@@ -303,7 +308,7 @@ static void nexus_label_build(struct nexus_dev *nx, struct nexus_child *c,
 	memset(l, 0, sizeof(*l));
 	l->version = cpu_to_le32(NEXUS_LABEL_VERSION);
 	l->magic = cpu_to_le64(NEXUS_LABEL_MAGIC);
-	l->self_offset = cpu_to_le64(nexus_label_self(bdev, nx->generation & 1));
+	l->self_offset = cpu_to_le64(nexus_label_self(c, nx->generation & 1));
 	l->generation = cpu_to_le64(nx->generation);
 	l->features = cpu_to_le32(nx->bitmap ? NEXUS_FEAT_BITMAP : 0);
 	l->flags = cpu_to_le32(clean ? NEXUS_LABEL_CLEAN : 0);
@@ -326,15 +331,63 @@ static void nexus_label_build(struct nexus_dev *nx, struct nexus_child *c,
 	l->crc = cpu_to_le32(nexus_label_crc(l));
 }
 
+/*
+ * The metadata area lives at the end of a child: once the child grew (an
+ * LV extended under the nexus), the label must go to the new end, where
+ * assembly will look for it, and the bitmap with it.  The bitmap goes
+ * first, every bit set, and the other label slot zeroed (the new place
+ * may hold anything): every bit set is a superset of those that matter, so
+ * a crash from here on resyncs more, never less; the label write that
+ * follows flushes them first (PREFLUSH), and nexus_bitmap_kick_all() after
+ * it writes the real bits there.  Bitmap rounds in flight may still write
+ * the old place: nothing reads it any more.  Until this label write a crash
+ * leaves the label at the old place, where assembly does not look ("no
+ * nexus label"); a child that shrank keeps its area, and faults if that is
+ * gone.  Context: meta_mutex.
+ */
+static int nexus_md_follow_growth(struct nexus_dev *nx, struct nexus_child *c)
+{
+	sector_t md = nexus_md_offset(bdev_nr_sectors(nexus_child_bdev(c)));
+	unsigned int blocks = nexus_bitmap_bytes(nx) / NEXUS_BITMAP_BLOCK;
+	unsigned int other = (nx->generation + 1) & 1, b;
+	struct page *page;
+	int ret;
+
+	if (md <= c->md_sector)
+		return 0;
+	page = alloc_page(GFP_NOIO | __GFP_ZERO);
+	if (!page)
+		return -ENOMEM;
+	ret = nexus_md_io_at(c, md, NEXUS_LABEL_OFFSET(other), page,
+			     NEXUS_LABEL_SIZE, REQ_OP_WRITE | REQ_META);
+	memset(page_address(page), 0xff, PAGE_SIZE);
+	for (b = 0; b < blocks && !ret; b++)
+		ret = nexus_md_io_at(c, md, NEXUS_BITMAP_OFFSET +
+				     (u64)b * NEXUS_BITMAP_BLOCK, page,
+				     NEXUS_BITMAP_BLOCK, REQ_OP_WRITE | REQ_META);
+	__free_page(page);
+	if (ret)
+		return ret;
+	pr_info("%s: child %s grew: its metadata moves from sector %llu to %llu\n",
+		nx->name, c->path, (unsigned long long)c->md_sector,
+		(unsigned long long)md);
+	WRITE_ONCE(c->md_sector, md);
+	return 0;
+}
+
 /* Write the current label to @c; a failure faults it. */
 static int nexus_label_write(struct nexus_dev *nx, struct nexus_child *c,
 			     bool clean)
 {
 	int ret;
 
-	nexus_label_build(nx, c, clean, page_address(nx->label_page));
-	ret = nexus_md_io(c, NEXUS_LABEL_OFFSET(nx->generation & 1),
-			  nx->label_page, NEXUS_LABEL_SIZE, NEXUS_LABEL_WRITE);
+	ret = nexus_md_follow_growth(nx, c);
+	if (!ret) {
+		nexus_label_build(nx, c, clean, page_address(nx->label_page));
+		ret = nexus_md_io(c, NEXUS_LABEL_OFFSET(nx->generation & 1),
+				  nx->label_page, NEXUS_LABEL_SIZE,
+				  NEXUS_LABEL_WRITE);
+	}
 	if (!ret) {
 		WRITE_ONCE(c->generation, nx->generation);
 		return 0;
