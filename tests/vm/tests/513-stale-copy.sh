@@ -4,7 +4,8 @@
 # copied whole to an image file (its label at that generation); nx0
 # assembled again from D1 and D2, B written over A, destroyed.  Then nx0 is
 # assembled from D1 and the old copy: the newest table calls the member
-# active, so the copy used to be resynced only by the (empty) bitmap and
+# active, so the copy used to be resynced only by the bitmap (empty: B's
+# bits were cleared once both children had flushed it) and
 # served A where the nexus had B.  Now a label two or more generations
 # older than an active member's can be is taken as stale: a full copy, and
 # the copy then holds B like D1.
@@ -25,6 +26,8 @@ STALE=$(make_loop /var/tmp/stale.img)
 check "$MC" nexus assemble nx0 "$DISK1" "$DISK2"
 dd if=/dev/urandom of="$RESULTS/b" bs=1M count=8 status=none
 check dd if="$RESULTS/b" of=/dev/nx0 bs=1M seek=4 oflag=direct status=none
+# Its bits cleared (both children flushed it): no bitmap says B's regions.
+check bitmap_clean nx0
 gen=$(nshow .generation)
 check "$MC" nexus destroy nx0
 log "B written at generation $gen"
