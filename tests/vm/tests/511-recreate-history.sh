@@ -21,6 +21,9 @@ cstate() { "$MC" -o json nexus children nx0 | jq -r ".[] | select(.path == \"$1\
 # at DEV FILE: DEV holds FILE 4 MiB in.
 at() { cmp "$2" <(dd if="$1" bs=1M skip=4 count=8 iflag=direct status=none); }
 
+# What the CLI prints before the module's message (extack).
+PRE='^mayastor-client: nexus create nx0: (child [^ ]+: )?File exists \(nexus: '
+
 # refused PATTERN: create nx0 on DISK1 DISK2 fails, stderr matching PATTERN,
 # and leaves no nexus behind.
 refused() {
@@ -46,9 +49,9 @@ check "$MC" nexus assemble nx0 "$DISK1"
 check_eq "$(nshow .state)" degraded "nexus assembled without D2"
 check dd if="$RESULTS/new" of=/dev/nx0 bs=1M seek=4 oflag=direct status=none
 check "$MC" nexus destroy nx0
-PATTERN="nexus create nx0: children $DISK1 and $DISK2 carry different shutdowns of nexus nx0 \\(generations [0-9]+ and [0-9]+\\): one was not a member at the last; assemble it to resync the copies, or force to overwrite"
+PATTERN="$PRE"'children '"$DISK1 and $DISK2"' carry different shutdowns of nexus nx0 \(generations [0-9]+ and [0-9]+\): one was not a member at the last; assemble it to resync the copies, or force to overwrite\)$'
 refused "$DISK1" "$DISK2"
-PATTERN="nexus create nx0: children $DISK2 and $DISK1 carry different shutdowns"
+PATTERN="$PRE"'children '"$DISK2 and $DISK1"' carry different shutdowns '
 refused "$DISK2" "$DISK1"
 check at "$DISK2" "$RESULTS/old"
 check at "$DISK1" "$RESULTS/new"
@@ -69,7 +72,7 @@ else
 fi
 check_fail test "$(cstate "$DISK2")" = online
 check "$MC" nexus destroy nx0
-PATTERN="nexus create nx0: child $DISK2 was not in sync when nexus nx0 was shut down; assemble it to resync the copies, or force to overwrite"
+PATTERN="${PRE}child $DISK2 was not in sync when nexus nx0 was shut down; assemble it to resync the copies, or force to overwrite\\)\$"
 refused "$DISK1" "$DISK2"
 
 log "3: a blank child beside the copies"
@@ -79,7 +82,7 @@ check "$MC" nexus assemble nx0 "$DISK1" "$DISK2"
 check "$MC" nexus set nx0 --rebuild-rate 0
 check wait_for '[ "$(nshow .state)" = online ]' 120
 check "$MC" nexus destroy nx0
-PATTERN="nexus create nx0: child $BLANK carries no label while $DISK1 carries nexus nx0's: it would be taken as in sync; assemble the nexus and add it with child add, or force"
+PATTERN="${PRE}child $BLANK carries no label while $DISK1 carries nexus nx0's: it would be taken as in sync; assemble the nexus and add it with child add, or force\\)\$"
 refused "$DISK1" "$DISK2" "$BLANK"
 
 log "4: one shutdown, both in sync: re-create is fine"
