@@ -405,6 +405,7 @@ int nexus_meta_check_foreign(struct nexus_dev *nx,
 			     struct netlink_ext_ack *extack);
 void nexus_meta_init_members(struct nexus_dev *nx);
 int nexus_meta_update(struct nexus_dev *nx);
+void nexus_meta_follow_growth(struct nexus_dev *nx);
 void nexus_meta_shutdown(struct nexus_dev *nx);
 int nexus_md_io(struct nexus_child *c, u64 md_byte, struct page *page,
 		unsigned int len, blk_opf_t opf);

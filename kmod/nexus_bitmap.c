@@ -697,6 +697,7 @@ static void nexus_bm_sweep(struct work_struct *work)
 	bool begun = false;
 	long n = 0;
 
+	nexus_meta_follow_growth(bm->nx);
 	for (from = 0; from < bm->nr_regions && n >= 0 &&
 	     nexus_bm_may_clear(bm->nx); from = to) {
 		to = min(from + NEXUS_BM_STEP, bm->nr_regions);

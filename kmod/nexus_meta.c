@@ -340,10 +340,11 @@ static void nexus_label_build(struct nexus_dev *nx, struct nexus_child *c,
  * a crash from here on resyncs more, never less; the label write that
  * follows flushes them first (PREFLUSH), and nexus_bitmap_kick_all() after
  * it writes the real bits there.  Bitmap rounds in flight may still write
- * the old place: nothing reads it any more.  Until this label write a crash
- * leaves the label at the old place, where assembly does not look ("no
- * nexus label"); a child that shrank keeps its area, and faults if that is
- * gone.  Context: meta_mutex.
+ * the old place: nothing reads it any more.  Until this label write (the
+ * bitmap's sweep asks for one: nexus_meta_follow_growth()) a crash leaves
+ * the label at the old place, where assembly does not look ("no nexus
+ * label"); a child that shrank keeps its area, and faults if that is gone.
+ * Context: meta_mutex.
  */
 static int nexus_md_follow_growth(struct nexus_dev *nx, struct nexus_child *c)
 {
@@ -373,6 +374,33 @@ static int nexus_md_follow_growth(struct nexus_dev *nx, struct nexus_child *c)
 		(unsigned long long)md);
 	WRITE_ONCE(c->md_sector, md);
 	return 0;
+}
+
+/**
+ * nexus_meta_follow_growth() - move the metadata of children that grew
+ * @nx: the nexus
+ *
+ * Called by the bitmap's sweep, so that a child grown under a live nexus
+ * has its label at its new end within a grace period rather than at the
+ * next change of state, which may be far off: until then a crash leaves
+ * the label where assembly does not look.  Context: process, no lock.
+ */
+void nexus_meta_follow_growth(struct nexus_dev *nx)
+{
+	bool grew = false;
+	struct nexus_child *c;
+	unsigned int s;
+
+	rcu_read_lock();
+	for (s = 0; s < NEXUS_MAX_CHILDREN && !grew; s++) {
+		c = READ_ONCE(nx->children[s]);
+		grew = c && nexus_child_writable(c) &&
+		       nexus_md_offset(bdev_nr_sectors(nexus_child_bdev(c))) >
+		       READ_ONCE(c->md_sector);
+	}
+	rcu_read_unlock();
+	if (grew)
+		nexus_meta_update(nx);
 }
 
 /* Write the current label to @c; a failure faults it. */
