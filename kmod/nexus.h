@@ -31,6 +31,9 @@
  *			bitmap worker's, and a faulting child's that puts bits
  *			back: nexus_bitmap_settle_fault()); held across that
  *			IO, never while a child's state changes.
+ *   nx->clone_mutex	the one writer that may block for the clone pool
+ *			(nexus_write_clones()); taken on the IO path with no
+ *			other lock held, nothing taken under it.
  *   spinlocks, innermost, never nested in one another: nx->excl_lock
  *			(child state changes, nx->excl_seq), nx->state_lock,
  *			bm->lock, nx->rb_lock, nx->fail_lock, nx->hold_lock,
@@ -139,6 +142,13 @@ struct nexus_child {
 	 */
 	unsigned long bm_vouched;
 	/*
+	 * First sector of its metadata area: at its end when it was opened,
+	 * and kept there if it shrinks (its metadata IO then fails and it
+	 * faults) or grows, until the next label write moves it
+	 * (nexus_md_follow_growth()).  Written under meta_mutex.
+	 */
+	sector_t md_sector;
+	/*
 	 * A bitmap block write to it failed: the bitmap writer leaves it out
 	 * and faults it (@bm_fault_node, on the bitmap's list) outside its
 	 * rounds.  Set and cleared by the bitmap writer, read without a lock.
@@ -219,6 +229,7 @@ struct nexus_dev {
 	unsigned long last_fg_io;	/* jiffies, kept while rebuilding */
 
 	struct bio_set bs;		/* clones, with struct nexus_clone */
+	struct mutex clone_mutex;	/* one writer at a time waits for @bs */
 
 	/* Labels (nexus_meta.c): @meta_mutex serializes label writes. */
 	struct mutex meta_mutex;
@@ -287,7 +298,6 @@ struct nexus_io {
 /* Front pad of every clone: who it belongs to. */
 struct nexus_clone {
 	struct nexus_child *child;
-	bool in_sync;			/* writes: the child was ONLINE */
 	bool probe;			/* reads: measures the child afresh */
 	void *owner;			/* struct nexus_io, or the parent bio */
 	unsigned long start_time;	/* reads: io accounting of the parent */
@@ -395,6 +405,7 @@ int nexus_meta_check_foreign(struct nexus_dev *nx,
 			     struct netlink_ext_ack *extack);
 void nexus_meta_init_members(struct nexus_dev *nx);
 int nexus_meta_update(struct nexus_dev *nx);
+void nexus_meta_follow_growth(struct nexus_dev *nx);
 void nexus_meta_shutdown(struct nexus_dev *nx);
 int nexus_md_io(struct nexus_child *c, u64 md_byte, struct page *page,
 		unsigned int len, blk_opf_t opf);
@@ -427,6 +438,7 @@ int nexus_bitmap_load(struct nexus_dev *nx, struct nexus_child *c);
 void nexus_bitmap_to_dirty(struct nexus_dev *nx, unsigned long *dirty);
 void nexus_bitmap_vouch_new(struct nexus_child *c);
 bool nexus_bitmap_vouched(struct nexus_child *c);
+bool nexus_bitmap_covers(struct nexus_child *c);
 void nexus_bitmap_settle_fault(struct nexus_child *c);
 unsigned long nexus_bitmap_weight(struct nexus_dev *nx);
 void nexus_bitmap_write_all(struct nexus_dev *nx);

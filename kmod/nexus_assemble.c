@@ -52,6 +52,23 @@ static bool nexus_asm_distrusts(const struct nexus_disk_label *a,
 	return !m || le32_to_cpu(m->state) != NEXUS_MEMBER_ACTIVE;
 }
 
+/*
+ * Is @l, the label of a member that table @t calls active, a label that
+ * member really wrote, or an older copy of it (a snapshot, a clone, an
+ * image restored)?  Writable members get every label, or fault: an active
+ * one holds @t's generation or, after a crash part-way through that pass,
+ * the one before.  An older one missed writes whose bits have since been
+ * cleared: it needs a full copy (md compares a device's events with the
+ * bitmap's events_cleared alike).  For a member the table keeps behind by
+ * the bitmap no such bound holds (its state may change while it is away),
+ * so a stale copy of one is not caught here.
+ */
+static bool nexus_asm_stale_active(const struct nexus_disk_label *l,
+				   const struct nexus_disk_label *t)
+{
+	return le64_to_cpu(l->generation) + 1 < le64_to_cpu(t->generation);
+}
+
 static bool nexus_asm_self_active(const struct nexus_disk_label *l)
 {
 	return le32_to_cpu(l->members[le32_to_cpu(l->slot)].state) ==
@@ -234,7 +251,8 @@ static int nexus_asm_place(struct nexus_dev *nx, struct nexus_asm *a,
 	}
 	c->state = NEXUS_CHILD_OUT_OF_SYNC;
 	c->needs_full = !(st == NEXUS_MEMBER_ACTIVE || st == NEXUS_MEMBER_BITMAP) ||
-			nexus_asm_distrusts(l, t);
+			nexus_asm_distrusts(l, t) ||
+			(st == NEXUS_MEMBER_ACTIVE && nexus_asm_stale_active(l, t));
 	return 0;
 }
 

@@ -341,7 +341,7 @@ static void nexus_bm_submit(struct nexus_bitmap *bm, struct nexus_child *c,
 			    unsigned int n, blk_opf_t opf)
 {
 	struct block_device *bdev = nexus_child_bdev(c);
-	sector_t md = nexus_md_offset(bdev_nr_sectors(bdev));
+	sector_t md = READ_ONCE(c->md_sector);
 	unsigned int i;
 
 	for (i = 0; i < n; i++) {
@@ -697,6 +697,7 @@ static void nexus_bm_sweep(struct work_struct *work)
 	bool begun = false;
 	long n = 0;
 
+	nexus_meta_follow_growth(bm->nx);
 	for (from = 0; from < bm->nr_regions && n >= 0 &&
 	     nexus_bm_may_clear(bm->nx); from = to) {
 		to = min(from + NEXUS_BM_STEP, bm->nr_regions);
@@ -823,7 +824,6 @@ void nexus_bitmap_vouch_new(struct nexus_child *c)
 bool nexus_bitmap_vouched(struct nexus_child *c)
 {
 	struct nexus_bitmap *bm = c->nx->bitmap;
-
 	bool vouched;
 
 	if (!bm)
@@ -834,6 +834,20 @@ bool nexus_bitmap_vouched(struct nexus_child *c)
 	vouched = READ_ONCE(c->bm_vouched) == bm->clear_gen;
 	spin_unlock(&bm->lock);
 	return vouched;
+}
+
+/*
+ * Does the bitmap hold every region that @c, back after a fault or an
+ * offline, may be missing?  Not without a bitmap, nor if @c was taken out
+ * before its first copy from scratch was done, nor if it does not vouch
+ * for the clears (above): then it needs a full copy, as md re-adds a
+ * device without a bitmap.  The labels (nexus_member_state_of()) and
+ * `child online` (nexus_child_offline_dirty()) decide by this alone.
+ * Context: as nexus_bitmap_vouched().
+ */
+bool nexus_bitmap_covers(struct nexus_child *c)
+{
+	return !c->needs_full && nexus_bitmap_vouched(c);
 }
 
 /**

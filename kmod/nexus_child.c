@@ -97,7 +97,8 @@ struct nexus_child *nexus_child_open(struct nexus_dev *nx, const char *path,
 	ret = nexus_child_check_unique(nx, c, extack);
 	if (ret)
 		goto close;
-	if (!nexus_md_offset(bdev_nr_sectors(nexus_child_bdev(c)))) {
+	c->md_sector = nexus_md_offset(bdev_nr_sectors(nexus_child_bdev(c)));
+	if (!c->md_sector) {
 		NL_SET_ERR_MSG_MOD(extack,
 				   "child is too small for data and metadata");
 		ret = -ENOSPC;
@@ -185,13 +186,21 @@ struct nexus_child *nexus_child_find_member(struct nexus_dev *nx, const u8 *uuid
 	return NULL;
 }
 
+/*
+ * How many children are ONLINE.  Context: any; the label writer calls it
+ * from workers that do not hold cfg_lock, hence RCU.
+ */
 unsigned int nexus_healthy_children(struct nexus_dev *nx)
 {
-	unsigned int n = 0, i;
+	unsigned int n = 0, s;
 	struct nexus_child *c;
 
-	for (i = 0; (c = nexus_child_next(nx, &i)); i++)
-		n += nexus_child_readable(c);
+	rcu_read_lock();
+	for (s = 0; s < NEXUS_MAX_CHILDREN; s++) {
+		c = READ_ONCE(nx->children[s]);
+		n += c && nexus_child_readable(c);
+	}
+	rcu_read_unlock();
 	return n;
 }
 
@@ -358,14 +367,36 @@ bool nexus_child_change_state(struct nexus_child *c,
 	return nexus_child_transition(c, NEXUS_FROM_ONE, from, to, reason);
 }
 
-static int nexus_free_slot(struct nexus_dev *nx, struct netlink_ext_ack *extack)
+/*
+ * A slot for a device being added: a free one, else (@*reserved set) one
+ * kept for a member that is away, which only that member may take back
+ * (nexus_child_rejoin() moves it to its own slot); -E2BIG if none.
+ */
+static int nexus_add_slot(struct nexus_dev *nx, bool *reserved)
 {
 	unsigned int i;
 
+	*reserved = false;
 	/* Slots of members that are away are kept for their return. */
 	for (i = 0; i < NEXUS_MAX_CHILDREN; i++)
 		if (!nx->children[i] && !nexus_member_slot_taken(nx, i))
 			return i;
+	*reserved = true;
+	for (i = 0; i < NEXUS_MAX_CHILDREN; i++)
+		if (!nx->children[i])
+			return i;
+	return -E2BIG;
+}
+
+/* With every free slot kept for a member away, only such a member joins. */
+static int nexus_child_rejoin_only(struct nexus_child *c, u32 flags,
+				   struct netlink_ext_ack *extack)
+{
+	int ret = nexus_child_rejoin(c, flags, extack);
+
+	if (ret || !memcmp(c->nx->members[c->slot].uuid, c->uuid,
+			   NEXUS_UUID_LEN))
+		return ret;
 	NL_SET_ERR_MSG_MOD(extack, "the nexus has the most children it can have");
 	return -E2BIG;
 }
@@ -376,7 +407,7 @@ static int nexus_child_fits(struct nexus_child *c, struct netlink_ext_ack *extac
 	struct block_device *bdev = nexus_child_bdev(c);
 	struct nexus_dev *nx = c->nx;
 
-	if (nexus_md_offset(bdev_nr_sectors(bdev)) < nx->sectors) {
+	if (c->md_sector < nx->sectors) {
 		NL_SET_ERR_MSG_MOD(extack, "the child is smaller than the nexus");
 		return -ENOSPC;
 	}
@@ -460,17 +491,20 @@ int nexus_child_add(struct nexus_dev *nx, const char *path, u32 flags,
 		    struct netlink_ext_ack *extack)
 {
 	struct nexus_child *c;
+	bool reserved;
 	int slot;
 
 	lockdep_assert_held(&nx->cfg_lock);
-	slot = nexus_free_slot(nx, extack);
+	slot = nexus_add_slot(nx, &reserved);
 	if (slot < 0)
-		return slot;
+		goto full;
 	if (!(flags & NEXUS_F_NOREBUILD) && !nexus_healthy_children(nx)) {
 		NL_SET_ERR_MSG_MOD(extack, "no healthy child to rebuild from");
 		return -ENODEV;
 	}
-	c = nexus_child_open_ready(nx, path, slot, NULL, nexus_child_rejoin,
+	c = nexus_child_open_ready(nx, path, slot, NULL,
+				   reserved ? nexus_child_rejoin_only :
+					      nexus_child_rejoin,
 				   flags, extack);
 	if (IS_ERR(c))
 		return PTR_ERR(c);
@@ -494,6 +528,10 @@ int nexus_child_add(struct nexus_dev *nx, const char *path, u32 flags,
 	if (!(flags & NEXUS_F_NOREBUILD))
 		nexus_child_catch_up(c, extack);
 	return 0;
+
+full:
+	NL_SET_ERR_MSG_MOD(extack, "the nexus has the most children it can have");
+	return -E2BIG;
 }
 
 /* Would taking @c out of service leave the nexus without a healthy child? */
@@ -653,10 +691,10 @@ static void nexus_child_offline_dirty(struct nexus_child *c)
 {
 	struct nexus_dev *nx = c->nx;
 
-	if (c->needs_full || !nx->bitmap || !nexus_bitmap_vouched(c))
-		bitmap_fill(c->dirty, nexus_nr_regions(nx));
-	else
+	if (nexus_bitmap_covers(c))
 		nexus_bitmap_to_dirty(nx, c->dirty);
+	else
+		bitmap_fill(c->dirty, nexus_nr_regions(nx));
 }
 
 /**

@@ -46,17 +46,24 @@ static void nexus_queue_failed(struct bio *clone)
 	queue_work(nexus_wq, &nx->fail_work);
 }
 
+static void nexus_clone_init(struct bio *clone, struct nexus_child *c,
+			     void *owner, bio_end_io_t *end_io)
+{
+	struct nexus_clone *nc = nexus_clone_of(clone);
+
+	nc->child = c;
+	nc->owner = owner;
+	clone->bi_end_io = end_io;
+}
+
 static struct bio *nexus_clone_alloc(struct nexus_dev *nx,
 				     struct nexus_child *c, struct bio *parent,
 				     void *owner, bio_end_io_t *end_io)
 {
 	struct bio *clone = bio_alloc_clone(nexus_child_bdev(c), parent,
 					    GFP_NOIO, &nx->bs);
-	struct nexus_clone *nc = nexus_clone_of(clone);
 
-	nc->child = c;
-	nc->owner = owner;
-	clone->bi_end_io = end_io;
+	nexus_clone_init(clone, c, owner, end_io);
 	return clone;
 }
 
@@ -326,12 +333,12 @@ static void nexus_write_finish(struct nexus_io *io)
 
 	if (io->in_region)
 		nexus_write_exit(nx, io->region);
-	/* Only a copy in sync makes a write good (md: In_sync devices). */
-	if (atomic_read(&io->succeeded))
-		parent->bi_status = BLK_STS_OK;
-	else if (io->status == BLK_STS_NOTSUPP)
-		parent->bi_status = BLK_STS_NOTSUPP;
-	else
+	/*
+	 * Only a copy in sync makes a write good (md: In_sync devices).  An
+	 * error is only ever set: @parent may be the remainder of a split
+	 * whose front part failed and put its error here already.
+	 */
+	if (!atomic_read(&io->succeeded))
 		parent->bi_status = io->status ?: BLK_STS_IOERR;
 	nexus_put_refused(io);
 	/* Freed before its child's reference goes, like any other clone. */
@@ -450,7 +457,12 @@ static void nexus_write_endio(struct bio *clone)
 	}
 	atomic64_inc(&c->writes);
 	atomic_inc(&io->applied);
-	if (nc->in_sync)
+	/*
+	 * In sync now, not when the clone was built (md checks In_sync at
+	 * completion too): a write that waited behind an overlapping one may
+	 * go out after its only in-sync child faulted, and must then fail.
+	 */
+	if (nexus_child_readable(c))
 		atomic_inc(&io->succeeded);
 	nexus_write_put(io, clone);
 }
@@ -485,15 +497,46 @@ static void nexus_order_work(struct work_struct *work)
 	memalloc_noio_restore(noio);
 }
 
-/* A write's clone for @c, which counts for the write if @c is in sync. */
-static struct bio *nexus_write_clone(struct nexus_dev *nx, struct nexus_child *c,
-				     struct bio *parent, struct nexus_io *io)
+/* Clones of @bio for @targets[0..@n), in that order; false if one failed. */
+static bool nexus_write_clones_try(struct nexus_dev *nx, struct bio *bio,
+				   struct nexus_child **targets, unsigned int n,
+				   struct bio_list *clones, gfp_t gfp)
 {
-	struct bio *clone = nexus_clone_alloc(nx, c, parent, io,
-					      nexus_write_endio);
+	struct bio *clone;
+	unsigned int i;
 
-	nexus_clone_of(clone)->in_sync = nexus_child_readable(c);
-	return clone;
+	for (i = 0; i < n; i++) {
+		clone = bio_alloc_clone(nexus_child_bdev(targets[i]), bio, gfp,
+					&nx->bs);
+		if (!clone) {
+			while ((clone = bio_list_pop(clones)))
+				bio_put(clone);
+			return false;
+		}
+		nexus_clone_init(clone, targets[i], NULL, nexus_write_endio);
+		bio_list_add(clones, clone);
+	}
+	return true;
+}
+
+/*
+ * A write's clones, one per target, from nx->bs.  Each write takes several
+ * from the same pool before it sends any: writers blocked half way could
+ * hold the whole pool between them under memory pressure and wait for one
+ * another for ever.  As dm does (alloc_multiple_bios()), try without
+ * blocking; block only under clone_mutex, so that one writer at a time
+ * waits for the pool, which holds clones for NEXUS_MAX_CHILDREN children.
+ */
+static void nexus_write_clones(struct nexus_dev *nx, struct bio *bio,
+			       struct nexus_child **targets, unsigned int n,
+			       struct bio_list *clones)
+{
+	bio_list_init(clones);
+	if (nexus_write_clones_try(nx, bio, targets, n, clones, GFP_NOWAIT))
+		return;
+	mutex_lock(&nx->clone_mutex);
+	nexus_write_clones_try(nx, bio, targets, n, clones, GFP_NOIO);
+	mutex_unlock(&nx->clone_mutex);
 }
 
 /**
@@ -515,7 +558,8 @@ void nexus_write_dispatch(struct nexus_dev *nx, struct bio *bio,
 	unsigned int slots = READ_ONCE(nx->nr_slots);
 	bool in_region = bio_sectors(bio) != 0;
 	unsigned int n = 0, i, seq;
-	struct bio *holder;
+	struct bio_list clones;
+	struct bio *holder, *clone;
 	struct nexus_io *io;
 
 	rcu_read_lock();
@@ -544,9 +588,9 @@ void nexus_write_dispatch(struct nexus_dev *nx, struct bio *bio,
 		return;
 	}
 
-	holder = nexus_write_clone(nx, targets[0], bio, NULL);
+	nexus_write_clones(nx, bio, targets, n, &clones);
+	holder = bio_list_pop(&clones);
 	io = &nexus_clone_of(holder)->io;
-	nexus_clone_of(holder)->owner = io;
 	io->nx = nx;
 	io->parent = bio;
 	io->holder = holder;
@@ -561,9 +605,11 @@ void nexus_write_dispatch(struct nexus_dev *nx, struct bio *bio,
 	atomic_set(&io->applied, 0);
 	io->start_time = bio_start_io_acct(bio);
 	bio_list_init(&io->queued);
-	for (i = 1; i < n; i++)
-		bio_list_add(&io->queued,
-			     nexus_write_clone(nx, targets[i], bio, io));
+	while ((clone = bio_list_pop(&clones))) {
+		nexus_clone_of(clone)->owner = io;
+		bio_list_add(&io->queued, clone);
+	}
+	nexus_clone_of(holder)->owner = io;
 	bio_list_add(&io->queued, holder);
 	/*
 	 * One child needs no ordering: it orders its own queue, and a child
@@ -814,6 +860,8 @@ int nexus_io_init(struct nexus_dev *nx)
 	ret = nexus_region_init(nx);
 	if (ret)
 		return ret;
+	BUILD_BUG_ON(NEXUS_POOL_SIZE < NEXUS_MAX_CHILDREN);
+	mutex_init(&nx->clone_mutex);
 	ret = bioset_init(&nx->bs, NEXUS_POOL_SIZE,
 			  offsetof(struct nexus_clone, bio), BIOSET_NEED_RESCUER);
 	if (ret)

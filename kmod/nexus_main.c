@@ -337,7 +337,7 @@ static int nexus_compute_size(struct nexus_dev *nx, u64 requested,
 	unsigned int i;
 
 	for (i = 0; (c = nexus_child_next(nx, &i)); i++)
-		fit = min(fit, nexus_md_offset(bdev_nr_sectors(nexus_child_bdev(c))));
+		fit = min(fit, c->md_sector);
 	fit = round_down(fit, lbs >> SECTOR_SHIFT);
 	if (!fit) {
 		NL_SET_ERR_MSG_MOD(extack, "a child is too small to hold any data");

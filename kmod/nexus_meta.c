@@ -61,6 +61,23 @@ void nexus_extack_fmt(struct netlink_ext_ack *extack, const char *fmt, ...)
 	extack->_msg = buf;
 }
 
+/* Synchronous IO in the metadata area of @c that starts at sector @md. */
+static int nexus_md_io_at(struct nexus_child *c, sector_t md, u64 md_byte,
+			  struct page *page, unsigned int len, blk_opf_t opf)
+{
+	struct block_device *bdev = nexus_child_bdev(c);
+	struct bio_vec bvec;
+	struct bio bio;
+	int ret;
+
+	bio_init(&bio, bdev, &bvec, 1, opf);
+	bio.bi_iter.bi_sector = md + (md_byte >> SECTOR_SHIFT);
+	__bio_add_page(&bio, page, len, 0);
+	ret = submit_bio_wait(&bio);
+	bio_uninit(&bio);
+	return ret;
+}
+
 /**
  * nexus_md_io() - synchronous IO in a child's metadata area
  * @c: the child
@@ -74,18 +91,8 @@ void nexus_extack_fmt(struct netlink_ext_ack *extack, const char *fmt, ...)
 int nexus_md_io(struct nexus_child *c, u64 md_byte, struct page *page,
 		unsigned int len, blk_opf_t opf)
 {
-	struct block_device *bdev = nexus_child_bdev(c);
-	struct bio_vec bvec;
-	struct bio bio;
-	int ret;
-
-	bio_init(&bio, bdev, &bvec, 1, opf);
-	bio.bi_iter.bi_sector = nexus_md_offset(bdev_nr_sectors(bdev)) +
-				(md_byte >> SECTOR_SHIFT);
-	__bio_add_page(&bio, page, len, 0);
-	ret = submit_bio_wait(&bio);
-	bio_uninit(&bio);
-	return ret;
+	return nexus_md_io_at(c, READ_ONCE(c->md_sector), md_byte, page, len,
+			      opf);
 }
 
 static u32 nexus_label_crc(const struct nexus_disk_label *l)
@@ -94,23 +101,22 @@ static u32 nexus_label_crc(const struct nexus_disk_label *l)
 	return ~__crc32c_le(~0U, (const u8 *)l + 4, NEXUS_LABEL_SIZE - 4);
 }
 
-static u64 nexus_label_self(struct block_device *bdev, unsigned int slot)
+static u64 nexus_label_self(struct nexus_child *c, unsigned int slot)
 {
-	return ((u64)nexus_md_offset(bdev_nr_sectors(bdev)) << SECTOR_SHIFT) +
+	return ((u64)READ_ONCE(c->md_sector) << SECTOR_SHIFT) +
 	       NEXUS_LABEL_OFFSET(slot);
 }
 
 /* Geometry: what the label describes must fit this device. */
 static int nexus_label_check_geometry(const struct nexus_disk_label *l,
-				      struct block_device *bdev,
-				      const char **why)
+				      struct nexus_child *c, const char **why)
 {
 	u64 data = le64_to_cpu(l->data_sectors);
 	u32 rs = le32_to_cpu(l->region_size);
 	u32 slot = le32_to_cpu(l->slot);
 	u64 regions;
 
-	if (!data || data > nexus_md_offset(bdev_nr_sectors(bdev))) {
+	if (!data || data > READ_ONCE(c->md_sector)) {
 		*why = "label's data size does not fit the device (truncated?)";
 		return -EBADMSG;
 	}
@@ -142,7 +148,7 @@ static int nexus_label_check_geometry(const struct nexus_disk_label *l,
 
 /* The checks of docs/on-disk-format.md, in that order. */
 static int nexus_label_check(const struct nexus_disk_label *l,
-			     struct block_device *bdev, unsigned int slot,
+			     struct nexus_child *c, unsigned int slot,
 			     const char **why)
 {
 	if (le64_to_cpu(l->magic) != NEXUS_LABEL_MAGIC) {
@@ -157,7 +163,7 @@ static int nexus_label_check(const struct nexus_disk_label *l,
 		*why = "bad label checksum";
 		return -EBADMSG;
 	}
-	if (le64_to_cpu(l->self_offset) != nexus_label_self(bdev, slot)) {
+	if (le64_to_cpu(l->self_offset) != nexus_label_self(c, slot)) {
 		*why = "label is not where it was written (device resized?)";
 		return -EBADMSG;
 	}
@@ -165,7 +171,7 @@ static int nexus_label_check(const struct nexus_disk_label *l,
 		*why = "label has features this module does not know";
 		return -EBADMSG;
 	}
-	return nexus_label_check_geometry(l, bdev, why);
+	return nexus_label_check_geometry(l, c, why);
 }
 
 static const char *const nexus_slot_names[] = { "A", "B" };
@@ -184,7 +190,6 @@ static const char *const nexus_slot_names[] = { "A", "B" };
 int nexus_label_read(struct nexus_child *c, struct nexus_disk_label *label,
 		     const char **why)
 {
-	struct block_device *bdev = nexus_child_bdev(c);
 	const char *slot_why[NEXUS_LABEL_SLOTS] = {};
 	int err[NEXUS_LABEL_SLOTS], ret = -ENODATA;
 	bool found = false;
@@ -203,7 +208,7 @@ int nexus_label_read(struct nexus_child *c, struct nexus_disk_label *label,
 			slot_why[s] = "cannot read the label";
 			continue;
 		}
-		err[s] = nexus_label_check(l, bdev, s, &slot_why[s]);
+		err[s] = nexus_label_check(l, c, s, &slot_why[s]);
 		if (err[s])
 			continue;
 		if (!found || le64_to_cpu(l->generation) >
@@ -245,8 +250,7 @@ static enum nexus_member_state nexus_member_state_of(struct nexus_child *c)
 		 * its flush (its volatile cache may have lost their data), or
 		 * it was faulted by hand: a full copy.
 		 */
-		return nexus_child_fault_is_io(c) && !c->needs_full &&
-		       nexus_bitmap_vouched(c) ?
+		return nexus_child_fault_is_io(c) && nexus_bitmap_covers(c) ?
 		       NEXUS_MEMBER_BITMAP : NEXUS_MEMBER_FAULTED;
 	case NEXUS_CHILD_OFFLINE:
 		/*
@@ -255,19 +259,26 @@ static enum nexus_member_state nexus_member_state_of(struct nexus_child *c)
 		 * Taken offline before its catch-up from scratch was done: a
 		 * full copy.
 		 */
-		return c->needs_full || !c->nx->bitmap || !nexus_bitmap_vouched(c) ?
-		       NEXUS_MEMBER_FULL : NEXUS_MEMBER_BITMAP;
+		return nexus_bitmap_covers(c) ? NEXUS_MEMBER_BITMAP :
+						NEXUS_MEMBER_FULL;
 	default:
 		return c->needs_full || !c->nx->bitmap ? NEXUS_MEMBER_FULL :
 							 NEXUS_MEMBER_BITMAP;
 	}
 }
 
-/* Bring nx->members up to the children's states.  Context: meta_mutex. */
+/*
+ * Bring nx->members up to the children's states.  The bitmap, rebuild and
+ * scrub workers write labels without cfg_lock, while `child remove` or
+ * `child online` may take a child out of its slot: RCU keeps it until
+ * they are done with it (they free it after synchronize_rcu()).
+ * Context: meta_mutex.
+ */
 static void nexus_members_refresh(struct nexus_dev *nx, u64 gen)
 {
 	unsigned int s;
 
+	rcu_read_lock();
 	for (s = 0; s < NEXUS_MAX_CHILDREN; s++) {
 		struct nexus_child *c = READ_ONCE(nx->children[s]);
 		struct nexus_member *m = &nx->members[s];
@@ -285,6 +296,7 @@ static void nexus_members_refresh(struct nexus_dev *nx, u64 gen)
 			m->generation = gen;
 		}
 	}
+	rcu_read_unlock();
 }
 
 static void nexus_label_build(struct nexus_dev *nx, struct nexus_child *c,
@@ -296,7 +308,7 @@ static void nexus_label_build(struct nexus_dev *nx, struct nexus_child *c,
 	memset(l, 0, sizeof(*l));
 	l->version = cpu_to_le32(NEXUS_LABEL_VERSION);
 	l->magic = cpu_to_le64(NEXUS_LABEL_MAGIC);
-	l->self_offset = cpu_to_le64(nexus_label_self(bdev, nx->generation & 1));
+	l->self_offset = cpu_to_le64(nexus_label_self(c, nx->generation & 1));
 	l->generation = cpu_to_le64(nx->generation);
 	l->features = cpu_to_le32(nx->bitmap ? NEXUS_FEAT_BITMAP : 0);
 	l->flags = cpu_to_le32(clean ? NEXUS_LABEL_CLEAN : 0);
@@ -319,15 +331,91 @@ static void nexus_label_build(struct nexus_dev *nx, struct nexus_child *c,
 	l->crc = cpu_to_le32(nexus_label_crc(l));
 }
 
+/*
+ * The metadata area lives at the end of a child: once the child grew (an
+ * LV extended under the nexus), the label must go to the new end, where
+ * assembly will look for it, and the bitmap with it.  The bitmap goes
+ * first, every bit set, and the other label slot zeroed (the new place
+ * may hold anything): every bit set is a superset of those that matter, so
+ * a crash from here on resyncs more, never less; the label write that
+ * follows flushes them first (PREFLUSH), and nexus_bitmap_kick_all() after
+ * it writes the real bits there.  Bitmap rounds in flight may still write
+ * the old place: nothing reads it any more.  Until this label write (the
+ * bitmap's sweep asks for one: nexus_meta_follow_growth()) a crash leaves
+ * the label at the old place, where assembly does not look ("no nexus
+ * label"); a child that shrank keeps its area, and faults if that is gone.
+ * Context: meta_mutex.
+ */
+static int nexus_md_follow_growth(struct nexus_dev *nx, struct nexus_child *c)
+{
+	sector_t md = nexus_md_offset(bdev_nr_sectors(nexus_child_bdev(c)));
+	unsigned int blocks = nexus_bitmap_bytes(nx) / NEXUS_BITMAP_BLOCK;
+	unsigned int other = (nx->generation + 1) & 1, b;
+	struct page *page;
+	int ret;
+
+	if (md <= c->md_sector)
+		return 0;
+	page = alloc_page(GFP_NOIO | __GFP_ZERO);
+	if (!page)
+		return -ENOMEM;
+	ret = nexus_md_io_at(c, md, NEXUS_LABEL_OFFSET(other), page,
+			     NEXUS_LABEL_SIZE, REQ_OP_WRITE | REQ_META);
+	memset(page_address(page), 0xff, PAGE_SIZE);
+	for (b = 0; b < blocks && !ret; b++)
+		ret = nexus_md_io_at(c, md, NEXUS_BITMAP_OFFSET +
+				     (u64)b * NEXUS_BITMAP_BLOCK, page,
+				     NEXUS_BITMAP_BLOCK, REQ_OP_WRITE | REQ_META);
+	__free_page(page);
+	if (ret)
+		return ret;
+	pr_info("%s: child %s grew: its metadata moves from sector %llu to %llu\n",
+		nx->name, c->path, (unsigned long long)c->md_sector,
+		(unsigned long long)md);
+	WRITE_ONCE(c->md_sector, md);
+	return 0;
+}
+
+/**
+ * nexus_meta_follow_growth() - move the metadata of children that grew
+ * @nx: the nexus
+ *
+ * Called by the bitmap's sweep, so that a child grown under a live nexus
+ * has its label at its new end within a grace period rather than at the
+ * next change of state, which may be far off: until then a crash leaves
+ * the label where assembly does not look.  Context: process, no lock.
+ */
+void nexus_meta_follow_growth(struct nexus_dev *nx)
+{
+	bool grew = false;
+	struct nexus_child *c;
+	unsigned int s;
+
+	rcu_read_lock();
+	for (s = 0; s < NEXUS_MAX_CHILDREN && !grew; s++) {
+		c = READ_ONCE(nx->children[s]);
+		grew = c && nexus_child_writable(c) &&
+		       nexus_md_offset(bdev_nr_sectors(nexus_child_bdev(c))) >
+		       READ_ONCE(c->md_sector);
+	}
+	rcu_read_unlock();
+	if (grew)
+		nexus_meta_update(nx);
+}
+
 /* Write the current label to @c; a failure faults it. */
 static int nexus_label_write(struct nexus_dev *nx, struct nexus_child *c,
 			     bool clean)
 {
 	int ret;
 
-	nexus_label_build(nx, c, clean, page_address(nx->label_page));
-	ret = nexus_md_io(c, NEXUS_LABEL_OFFSET(nx->generation & 1),
-			  nx->label_page, NEXUS_LABEL_SIZE, NEXUS_LABEL_WRITE);
+	ret = nexus_md_follow_growth(nx, c);
+	if (!ret) {
+		nexus_label_build(nx, c, clean, page_address(nx->label_page));
+		ret = nexus_md_io(c, NEXUS_LABEL_OFFSET(nx->generation & 1),
+				  nx->label_page, NEXUS_LABEL_SIZE,
+				  NEXUS_LABEL_WRITE);
+	}
 	if (!ret) {
 		WRITE_ONCE(c->generation, nx->generation);
 		return 0;
@@ -545,10 +633,60 @@ void nexus_meta_init_members(struct nexus_dev *nx)
 	}
 }
 
-/* May creating nx on @c (given as request child @i) overwrite its label? */
+/* What the children of a nexus being created carry, across them. */
+struct nexus_create_seen {
+	struct nexus_child *labelled;	/* first with this nexus's clean label */
+	u64 generation;			/* that label's */
+	u8 nexus_uuid[NEXUS_UUID_LEN];
+	struct nexus_child *blank;	/* first without any label */
+};
+
+/*
+ * @c carries the clean label @l of the nexus being created again: it was
+ * in sync when that nexus was shut down, and so were the others, only if
+ * its own member state is active and every such child carries the very
+ * same generation (one pass writes the clean label to all).  A child that
+ * was missing, catching up or faulted at that shutdown, or one that was
+ * not a member then (an older clean label), holds other data: taking it as
+ * in sync would serve stale reads.  Assembly knows which copy is behind.
+ */
+static int nexus_meta_check_same(struct nexus_child *c,
+				 const struct nexus_disk_label *l,
+				 struct nexus_create_seen *seen,
+				 struct netlink_ext_ack *extack)
+{
+	const struct nexus_disk_member *m = &l->members[le32_to_cpu(l->slot)];
+	u64 gen = le64_to_cpu(l->generation);
+
+	if (le32_to_cpu(m->state) != NEXUS_MEMBER_ACTIVE ||
+	    memcmp(m->uuid, l->child_uuid, NEXUS_UUID_LEN)) {
+		nexus_extack_fmt(extack,
+				 "child %s was not in sync when nexus %s was shut down; assemble it to resync the copies, or force to overwrite",
+				 c->path, l->name);
+		return -EEXIST;
+	}
+	if (!seen->labelled) {
+		seen->labelled = c;
+		seen->generation = gen;
+		memcpy(seen->nexus_uuid, l->nexus_uuid, NEXUS_UUID_LEN);
+		return 0;
+	}
+	if (gen != seen->generation ||
+	    memcmp(l->nexus_uuid, seen->nexus_uuid, NEXUS_UUID_LEN)) {
+		nexus_extack_fmt(extack,
+				 "children %s and %s carry different shutdowns of nexus %s (generations %llu and %llu): one was not a member at the last; assemble it to resync the copies, or force to overwrite",
+				 seen->labelled->path, c->path, l->name,
+				 seen->generation, gen);
+		return -EEXIST;
+	}
+	return 0;
+}
+
+/* May creating nx on @c overwrite its label? */
 static int nexus_meta_check_one(struct nexus_dev *nx, struct nexus_child *c,
 				const struct nexus_create_args *args,
 				struct nexus_disk_label *l,
+				struct nexus_create_seen *seen,
 				struct netlink_ext_ack *extack)
 {
 	const char *why = NULL;
@@ -557,8 +695,13 @@ static int nexus_meta_check_one(struct nexus_dev *nx, struct nexus_child *c,
 	/* The new labels must outrank every old one, or assembly picks those. */
 	if (!ret)
 		nx->generation = max(nx->generation, le64_to_cpu(l->generation));
-	if (ret == -ENODATA || (args->flags & NEXUS_F_FORCE))
+	if (args->flags & NEXUS_F_FORCE)
 		return 0;
+	if (ret == -ENODATA) {
+		if (!seen->blank)
+			seen->blank = c;
+		return 0;
+	}
 	if (ret == -EBADMSG) {
 		nexus_extack_fmt(extack,
 				 "child %s carries a damaged nexus label (%s); force to overwrite it",
@@ -574,7 +717,7 @@ static int nexus_meta_check_one(struct nexus_dev *nx, struct nexus_child *c,
 	if (!strcmp(l->name, args->name) &&
 	    (!args->uuid || !memcmp(l->nexus_uuid, args->uuid, NEXUS_UUID_LEN))) {
 		if (le32_to_cpu(l->flags) & NEXUS_LABEL_CLEAN)
-			return 0;
+			return nexus_meta_check_same(c, l, seen, extack);
 		/* ...once it was shut down: else its copies need a resync. */
 		nexus_extack_fmt(extack,
 				 "child %s carries the unclean label of nexus %s (not shut down cleanly); assemble it to resync the copies, or force to overwrite",
@@ -587,12 +730,28 @@ static int nexus_meta_check_one(struct nexus_dev *nx, struct nexus_child *c,
 	return -EEXIST;
 }
 
+/* A blank child beside copies of the nexus would be taken as one. */
+static int nexus_meta_check_blank(const struct nexus_create_seen *seen,
+				  const struct nexus_create_args *args,
+				  struct netlink_ext_ack *extack)
+{
+	if (!seen->labelled || !seen->blank)
+		return 0;
+	nexus_extack_fmt(extack,
+			 "child %s carries no label while %s carries nexus %s's: it would be taken as in sync; assemble the nexus and add it with child add, or force",
+			 seen->blank->path, seen->labelled->path, args->name);
+	return -EEXIST;
+}
+
 /**
- * nexus_meta_check_foreign() - refuse children labelled for another nexus
+ * nexus_meta_check_foreign() - refuse children a new nexus must not overwrite
  * @nx: the nexus being created, its children open in slots 0..n-1
  * @args: the request (NEXUS_F_FORCE skips the check)
  * @extack: names the child
  *
+ * Without force, a child may carry no label, or the clean label of this
+ * same nexus (re-created after a clean shutdown); then every child must
+ * carry it, each in sync at that shutdown (nexus_meta_check_same()).
  * Also sets nx->generation to the newest generation found, so that the
  * first label written outranks every label the children carried.
  * Context: process, nx->cfg_lock held.  Nothing is written.
@@ -601,6 +760,7 @@ int nexus_meta_check_foreign(struct nexus_dev *nx,
 			     const struct nexus_create_args *args,
 			     struct netlink_ext_ack *extack)
 {
+	struct nexus_create_seen seen = {};
 	struct nexus_disk_label *l;
 	unsigned int i;
 	int ret = 0;
@@ -609,12 +769,13 @@ int nexus_meta_check_foreign(struct nexus_dev *nx,
 	if (!l)
 		return -ENOMEM;
 	for (i = 0; i < args->nr_children && !ret; i++) {
-		ret = nexus_meta_check_one(nx, nx->children[i], args, l, extack);
+		ret = nexus_meta_check_one(nx, nx->children[i], args, l, &seen,
+					   extack);
 		if (ret)
 			NL_SET_BAD_ATTR(extack, args->attrs[i]);
 	}
 	kfree(l);
-	return ret;
+	return ret ?: nexus_meta_check_blank(&seen, args, extack);
 }
 
 int nexus_meta_init(struct nexus_dev *nx)

@@ -120,6 +120,8 @@ void nexus_write_enter(struct nexus_dev *nx, unsigned long region)
 	spin_lock_irq(&nx->rb_lock);
 	wait_event_lock_irq(nx->rb_wait, !nx->barrier[b], nx->rb_lock);
 	atomic_inc(&nx->pending[b]);
+	/* As on the fast path: the bitmap's sweep pairs with it too. */
+	smp_mb__after_atomic();
 	spin_unlock_irq(&nx->rb_lock);
 }
 

@@ -317,7 +317,11 @@ again:
 	return res;
 }
 
-/* The children that are not ONLINE missed the repair: mark them stale. */
+/*
+ * The children that are catching up or OFFLINE missed the repair: mark the
+ * region for their catch-up (in memory only; members away, FAULTED ones
+ * and, after a crash, these keep their own copy: docs/netlink.md).
+ */
 static void nexus_scrub_mark_others(struct nexus_dev *nx, unsigned long region)
 {
 	struct nexus_child *c;

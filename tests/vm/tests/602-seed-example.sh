@@ -132,6 +132,13 @@ nothing_left "an unknown NQN"
 
 log "the defaults (the seed's URIs, /tmp/disk1.img) under valgrind"
 mkimg /tmp/disk1.img 64M
+# A new volume: its remote replicas blank too, as they would be.  The first
+# run left nexus0's clean label on them, and create does not take a blank
+# child (disk1.img) beside children labelled for the nexus.
+for i in 2 3; do
+	check dd if=/dev/zero of="$S/disk$i.img" bs=1M seek=59 count=5 \
+		oflag=direct conv=notrunc status=none
+done
 if command -v valgrind >/dev/null; then
 	# Its own report in a file: it warns on stderr of the loop ioctls
 	# it does not know.
