@@ -476,21 +476,23 @@ power_cycle() {
 }
 
 # remote_fault_under_fio TAG MAX_MS WHAT FIO_OUT FIO_ARG...: run fio (writes
-# with verify) on this node while the other node takes the remote child's
+# with verify) on this node while another node takes the remote child's
 # target away (barriers writing$TAG and down$TAG); the child, as the
 # test's remote_state prints it, must be FAULTED within MAX_MS (written to
-# $RESULTS/fault$TAG-ms), and fio must finish without an error, nor any IO
-# error on /dev/nx0.
+# $RESULTS/fault$TAG-ms; watched for twice that, at least 60 s), and fio
+# must finish without an error, nor any IO error on /dev/nx0.
 remote_fault_under_fio() {
-	local tag=$1 max_ms=$2 what=$3 out=$4 fio_pid t0 t1 ms
+	local tag=$1 max_ms=$2 what=$3 out=$4 fio_pid t0 t1 ms watch
 	shift 4
+	watch=$((max_ms / 500))
+	[ "$watch" -ge 60 ] || watch=60
 	fio "$@" --output="$out" &
 	fio_pid=$!
 	sleep 3
 	barrier "writing$tag"
 	barrier "down$tag"
 	t0=$(date +%s%N)
-	wait_for '[ "$(remote_state)" = faulted ]' 60 || true
+	wait_for '[ "$(remote_state)" = faulted ]' "$watch" || true
 	t1=$(date +%s%N)
 	ms=$(((t1 - t0) / 1000000))
 	log "$what faulted $ms ms after its target went"
