@@ -205,6 +205,32 @@ bitmap_clean() {
 	wait_for "[ \"\$(\"\$MAYASTOR_CLIENT\" -o json nexus show $1 | jq -r .dirty_regions)\" = 0 ]" "${2:-60}"
 }
 
+# --- nodes and the agent -------------------------------------------------------
+
+# pool_node_up: what a node serving replicas needs: its scratch file system
+# mounted at $SCRATCH (it survives a power cut), nexus.ko, nvmet-tcp,
+# dm-thin and loop.
+pool_node_up() {
+	mkdir -p "$SCRATCH"
+	check mount "$SCRATCH_DEV" "$SCRATCH"
+	insmod_nexus
+	load_mod nvmet_tcp
+	load_mod dm_thin_pool
+	load_mod loop
+}
+
+agent_pid=
+# start_agent LOG ARGS...: $AGENT (the test's mayastor-agent) in the
+# background with ARGS, its lines in LOG; agent_pid its pid.
+start_agent() {
+	local log=$1
+	shift
+	"$AGENT" "$@" >"$log" 2>&1 &
+	agent_pid=$!
+	wait_for "grep -q 'following nexus events' '$log'" 120 ||
+		fail "mayastor-agent did not start: $(cat "$log")"
+}
+
 # --- device-mapper fault injection --------------------------------------------
 
 _dm_create() {

@@ -92,16 +92,6 @@ fault_by_writing() {
 	check_eq "$(remote_state)" faulted "remote child state after writing region $1"
 }
 
-agent_pid=
-# start_agent LOG ARGS...: mayastor-agent in the background, its lines in LOG.
-start_agent() {
-	local log=$1
-	shift
-	"$AGENT" "$@" >"$log" 2>&1 &
-	agent_pid=$!
-	wait_for "grep -q 'following nexus events' '$log'" 120 ||
-		fail "mayastor-agent did not start: $(cat "$log")"
-}
 stop_agent() {
 	kill "$agent_pid"
 	wait "$agent_pid" || true

@@ -80,12 +80,7 @@ target_first_boot() {
 target_restore() {
 	local p=$1 log=$RESULTS/restore-$1.log rc=0
 	check test -f "$RESULTS/node$NODE/crashed"
-	mkdir -p "$SCRATCH"
-	check mount "$SCRATCH_DEV" "$SCRATCH"
-	insmod_nexus
-	load_mod nvmet_tcp
-	load_mod dm_thin_pool
-	load_mod loop
+	pool_node_up
 	"$AGENT" --restore-only >"$log" 2>&1 || rc=$?
 	cat "$log"
 	check_eq "$rc" 0 "exit status of mayastor-agent --restore-only"
@@ -170,16 +165,6 @@ regions_of() { echo $((($1 + $2 - 1) / RS - $1 / RS + 1)); }
 # copied LINE: R of "copying R of T regions" in the agent's line.
 copied() { sed -n 's/.*copying \([0-9]*\) of \([0-9]*\) regions.*/\1/p' <<<"$1"; }
 
-agent_pid=
-# start_agent LOG ARGS...: mayastor-agent in the background, its lines in LOG.
-start_agent() {
-	local log=$1
-	shift
-	"$AGENT" "$@" >"$log" 2>&1 &
-	agent_pid=$!
-	wait_for "grep -q 'following nexus events' '$log'" 120 ||
-		fail "mayastor-agent did not start: $(cat "$log")"
-}
 
 # fio_job NAME OFFSET_MIB: a fio job writing 8 MiB of nx0 from OFFSET_MIB
 # at random with verify, one argument a line.

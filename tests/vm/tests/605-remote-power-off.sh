@@ -67,12 +67,7 @@ node_a_after() {
 	# Not before B recorded both faults: a target back within the fault
 	# bound would be another test (600, 601: a closed connection).
 	barrier faulted 900
-	mkdir -p "$SCRATCH"
-	check mount "$SCRATCH_DEV" "$SCRATCH"
-	insmod_nexus
-	load_mod nvmet_tcp
-	load_mod dm_thin_pool
-	load_mod loop
+	pool_node_up
 	"$AGENT" >"$RESULTS/agent-a.log" 2>&1 &
 	agent=$!
 	wait_for "grep -q 'following nexus events' '$RESULTS/agent-a.log'" 180 ||
@@ -105,13 +100,6 @@ nshow() { mc -o json nexus show nx0 | jq -r "$1"; }
 total_of() { mc -o json rebuild progress nx0 "$1" | jq -r .total; }
 copied() { sed -n 's/.*copying \([0-9]*\) of \([0-9]*\) regions.*/\1/p' <<<"$1"; }
 
-agent_pid=
-start_agent() {
-	"$AGENT" --reconnect-delay 1 --reconnect-max-delay 4 >"$AGENT_LOG" 2>&1 &
-	agent_pid=$!
-	wait_for "grep -q 'following nexus events' '$AGENT_LOG'" 120 ||
-		fail "mayastor-agent did not start: $(cat "$AGENT_LOG")"
-}
 
 FIO_JOB=(--name=v --filename=/dev/nx0 --rw=randwrite --bs=4k --direct=1
 	--ioengine=libaio --iodepth=4 --size=8M --randrepeat=1 --rate_iops=100
@@ -243,7 +231,7 @@ node_b() {
 	check_eq "$(jq -c '.nexuses[0].children' "$MAYASTOR_STATE_FILE")" \
 		"[\"$DISK1\",\"$uri_n\",\"$rec_i\"]" "recorded children"
 	check wait_for '[ "$(nshow .state) $(nshow .dirty_regions)" = "online 0" ]' 120
-	start_agent
+	start_agent "$AGENT_LOG" --reconnect-delay 1 --reconnect-max-delay 4
 
 	power_off
 	check_grep "^mayastor-agent: reconnect nx0 member $m_n \($uri_n\): lost \(faulted, io-error\); first attempt in 1 s$" "$AGENT_LOG"
