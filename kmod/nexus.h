@@ -398,6 +398,7 @@ void nexus_region_exit(struct nexus_dev *nx);
 /* nexus_meta.c */
 int nexus_meta_init(struct nexus_dev *nx);
 void nexus_meta_exit(struct nexus_dev *nx);
+bool nexus_label_self_active(const struct nexus_disk_label *l);
 int nexus_label_read(struct nexus_child *c, struct nexus_disk_label *label,
 		     const char **why);
 int nexus_meta_check_foreign(struct nexus_dev *nx,

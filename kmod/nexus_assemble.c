@@ -69,12 +69,6 @@ static bool nexus_asm_stale_active(const struct nexus_disk_label *l,
 	return le64_to_cpu(l->generation) + 1 < le64_to_cpu(t->generation);
 }
 
-static bool nexus_asm_self_active(const struct nexus_disk_label *l)
-{
-	return le32_to_cpu(l->members[le32_to_cpu(l->slot)].state) ==
-	       NEXUS_MEMBER_ACTIVE;
-}
-
 static int nexus_asm_read(struct nexus_dev *nx, struct nexus_asm *a,
 			  const struct nexus_create_args *args,
 			  struct netlink_ext_ack *extack)
@@ -172,7 +166,7 @@ static int nexus_asm_split_brain(struct nexus_dev *nx, struct nexus_asm *a,
 		for (j = i + 1; j < a->n; j++) {
 			const struct nexus_disk_label *lj = &a->labels[j];
 
-			if (!nexus_asm_self_active(li) || !nexus_asm_self_active(lj) ||
+			if (!nexus_label_self_active(li) || !nexus_label_self_active(lj) ||
 			    !nexus_asm_distrusts(li, lj) || !nexus_asm_distrusts(lj, li))
 				continue;
 			pr_warn("%s: split brain: %s (generation %llu) and %s (generation %llu)\n",
@@ -206,7 +200,7 @@ static bool nexus_asm_better_newest(const struct nexus_disk_label *a,
 
 	if (ga != gb)
 		return ga > gb;
-	return nexus_asm_self_active(a) && !nexus_asm_self_active(b);
+	return nexus_label_self_active(a) && !nexus_label_self_active(b);
 }
 
 static void nexus_asm_pick_newest(struct nexus_asm *a)

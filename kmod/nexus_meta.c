@@ -174,6 +174,13 @@ static int nexus_label_check(const struct nexus_disk_label *l,
 	return nexus_label_check_geometry(l, c, why);
 }
 
+/* Does label @l (checked) call its own member active, i.e. in sync? */
+bool nexus_label_self_active(const struct nexus_disk_label *l)
+{
+	return le32_to_cpu(l->members[le32_to_cpu(l->slot)].state) ==
+	       NEXUS_MEMBER_ACTIVE;
+}
+
 static const char *const nexus_slot_names[] = { "A", "B" };
 
 /**
@@ -331,6 +338,14 @@ static void nexus_label_build(struct nexus_dev *nx, struct nexus_child *c,
 	l->crc = cpu_to_le32(nexus_label_crc(l));
 }
 
+/* Where @c's metadata area belongs now that @c grew; 0 if it did not. */
+static sector_t nexus_md_grown_to(struct nexus_child *c)
+{
+	sector_t md = nexus_md_offset(bdev_nr_sectors(nexus_child_bdev(c)));
+
+	return md > READ_ONCE(c->md_sector) ? md : 0;
+}
+
 /*
  * The metadata area lives at the end of a child: once the child grew (an
  * LV extended under the nexus), the label must go to the new end, where
@@ -348,13 +363,13 @@ static void nexus_label_build(struct nexus_dev *nx, struct nexus_child *c,
  */
 static int nexus_md_follow_growth(struct nexus_dev *nx, struct nexus_child *c)
 {
-	sector_t md = nexus_md_offset(bdev_nr_sectors(nexus_child_bdev(c)));
+	sector_t md = nexus_md_grown_to(c);
 	unsigned int blocks = nexus_bitmap_bytes(nx) / NEXUS_BITMAP_BLOCK;
 	unsigned int other = (nx->generation + 1) & 1, b;
 	struct page *page;
 	int ret;
 
-	if (md <= c->md_sector)
+	if (!md)
 		return 0;
 	page = alloc_page(GFP_NOIO | __GFP_ZERO);
 	if (!page)
@@ -394,9 +409,7 @@ void nexus_meta_follow_growth(struct nexus_dev *nx)
 	rcu_read_lock();
 	for (s = 0; s < NEXUS_MAX_CHILDREN && !grew; s++) {
 		c = READ_ONCE(nx->children[s]);
-		grew = c && nexus_child_writable(c) &&
-		       nexus_md_offset(bdev_nr_sectors(nexus_child_bdev(c))) >
-		       READ_ONCE(c->md_sector);
+		grew = c && nexus_child_writable(c) && nexus_md_grown_to(c);
 	}
 	rcu_read_unlock();
 	if (grew)
@@ -655,11 +668,9 @@ static int nexus_meta_check_same(struct nexus_child *c,
 				 struct nexus_create_seen *seen,
 				 struct netlink_ext_ack *extack)
 {
-	const struct nexus_disk_member *m = &l->members[le32_to_cpu(l->slot)];
 	u64 gen = le64_to_cpu(l->generation);
 
-	if (le32_to_cpu(m->state) != NEXUS_MEMBER_ACTIVE ||
-	    memcmp(m->uuid, l->child_uuid, NEXUS_UUID_LEN)) {
+	if (!nexus_label_self_active(l)) {
 		nexus_extack_fmt(extack,
 				 "child %s was not in sync when nexus %s was shut down; assemble it to resync the copies, or force to overwrite",
 				 c->path, l->name);
