@@ -30,7 +30,9 @@
  *   bm->write_mutex	one round of bitmap block writes at a time (the
  *			bitmap worker's, and a faulting child's that puts bits
  *			back: nexus_bitmap_settle_fault()); held across that
- *			IO, never while a child's state changes.
+ *			IO, never while a child's state changes.  A label
+ *			write holds it while it moves a grown child's
+ *			metadata (nexus_bitmap_pause()).
  *   nx->clone_mutex	the one writer that may block for the clone pool
  *			(nexus_write_clones()); taken on the IO path with no
  *			other lock held, nothing taken under it.
@@ -441,6 +443,8 @@ void nexus_bitmap_vouch_new(struct nexus_child *c);
 bool nexus_bitmap_vouched(struct nexus_child *c);
 bool nexus_bitmap_covers(struct nexus_child *c);
 void nexus_bitmap_settle_fault(struct nexus_child *c);
+struct nexus_bitmap *nexus_bitmap_pause(struct nexus_dev *nx);
+void nexus_bitmap_resume(struct nexus_bitmap *bm);
 unsigned long nexus_bitmap_weight(struct nexus_dev *nx);
 void nexus_bitmap_write_all(struct nexus_dev *nx);
 void nexus_bitmap_kick_all(struct nexus_dev *nx);

@@ -53,20 +53,27 @@ static bool nexus_asm_distrusts(const struct nexus_disk_label *a,
 }
 
 /*
- * Is @l, the label of a member that table @t calls active, a label that
- * member really wrote, or an older copy of it (a snapshot, a clone, an
- * image restored)?  Writable members get every label, or fault: an active
- * one holds @t's generation or, after a crash part-way through that pass,
- * the one before.  An older one missed writes whose bits have since been
- * cleared: it needs a full copy (md compares a device's events with the
- * bitmap's events_cleared alike).  For a member the table keeps behind by
- * the bitmap no such bound holds (its state may change while it is away),
- * so a stale copy of one is not caught here.
+ * Is @l, the label of a member that a table of generation @tgen calls @st
+ * since generation @mgen, a label that member's own device wrote, or an
+ * older copy of it (a snapshot, a clone, an image restored)?  Writable
+ * members get every label, or fault.  So an active member's device holds
+ * @tgen or, after a crash part-way through that pass, the one before; one
+ * that is behind holds at least the label before the one it left in,
+ * @mgen (the write of that one may be what failed), or missed an
+ * assembly, whose first label is its @mgen then (nexus_asm_members()); a
+ * member that never was active since it joined got the labels from @mgen
+ * on.  An older label missed writes whose bits have since been cleared: a
+ * full copy (md compares a device's events with the bitmap's
+ * events_cleared alike).
  */
-static bool nexus_asm_stale_active(const struct nexus_disk_label *l,
-				   const struct nexus_disk_label *t)
+static bool nexus_label_stale(const struct nexus_disk_label *l,
+			      enum nexus_member_state st, u64 mgen, u64 tgen)
 {
-	return le64_to_cpu(l->generation) + 1 < le64_to_cpu(t->generation);
+	u64 gen = le64_to_cpu(l->generation);
+
+	if (st == NEXUS_MEMBER_ACTIVE)
+		return gen + 1 < tgen;
+	return gen + 2 < mgen;
 }
 
 static int nexus_asm_read(struct nexus_dev *nx, struct nexus_asm *a,
@@ -246,7 +253,8 @@ static int nexus_asm_place(struct nexus_dev *nx, struct nexus_asm *a,
 	c->state = NEXUS_CHILD_OUT_OF_SYNC;
 	c->needs_full = !(st == NEXUS_MEMBER_ACTIVE || st == NEXUS_MEMBER_BITMAP) ||
 			nexus_asm_distrusts(l, t) ||
-			(st == NEXUS_MEMBER_ACTIVE && nexus_asm_stale_active(l, t));
+			nexus_label_stale(l, st, le64_to_cpu(t->members[slot].generation),
+					  le64_to_cpu(t->generation));
 	return 0;
 }
 
@@ -430,6 +438,26 @@ static bool nexus_rejoin_split(struct nexus_dev *nx,
 	return false;
 }
 
+/*
+ * May a device with label @l, back as member @slot, catch up by the
+ * bitmap's regions alone?  Only if the labels keep that member behind by
+ * the bitmap and @l is not an older copy of its device.
+ * Context: cfg_lock held; takes meta_mutex (the labels' workers change the
+ * member table under it alone).
+ */
+static bool nexus_behind_by_bitmap(struct nexus_dev *nx, unsigned int slot,
+				   const struct nexus_disk_label *l)
+{
+	const struct nexus_member *m = &nx->members[slot];
+	bool behind;
+
+	mutex_lock(&nx->meta_mutex);
+	behind = nx->bitmap && m->state == NEXUS_MEMBER_BITMAP &&
+		 !nexus_label_stale(l, m->state, m->generation, nx->generation);
+	mutex_unlock(&nx->meta_mutex);
+	return behind;
+}
+
 static int nexus_rejoin_label(struct nexus_child *c,
 			      const struct nexus_disk_label *l, u32 flags,
 			      struct netlink_ext_ack *extack)
@@ -456,8 +484,8 @@ static int nexus_rejoin_label(struct nexus_child *c,
 					 c->path);
 			return -EUCLEAN;
 		}
-	} else if (nx->members[slot].state == NEXUS_MEMBER_BITMAP && nx->bitmap) {
-		c->needs_full = false;
+	} else {
+		c->needs_full = !nexus_behind_by_bitmap(nx, slot, l);
 	}
 	c->slot = slot;
 	memcpy(c->uuid, l->child_uuid, NEXUS_UUID_LEN);
@@ -493,8 +521,7 @@ static int nexus_return_label(struct nexus_child *c,
 		}
 		return 0;
 	}
-	c->needs_full = READ_ONCE(nx->members[c->slot].state) != NEXUS_MEMBER_BITMAP ||
-			!nx->bitmap;
+	c->needs_full = !nexus_behind_by_bitmap(nx, c->slot, l);
 	return 0;
 }
 

@@ -888,6 +888,33 @@ void nexus_bitmap_settle_fault(struct nexus_child *c)
 	queue_work(nexus_bm_wq, &bm->work);
 }
 
+/**
+ * nexus_bitmap_pause() - hold off the bitmap's rounds
+ * @nx: the nexus
+ *
+ * A round reads a child's metadata place once and writes its blocks there.
+ * While nexus_md_follow_growth() moves that place, a round at the old one
+ * could write over the new one (they overlap after a growth smaller than
+ * the area) after the move had set it all, or over the label just written
+ * there.  Writes waiting for their bits wait meanwhile (a few block writes).
+ * Context: process, meta_mutex held (taken before @write_mutex).
+ * Return: what to give nexus_bitmap_resume(); NULL without a bitmap.
+ */
+struct nexus_bitmap *nexus_bitmap_pause(struct nexus_dev *nx)
+{
+	struct nexus_bitmap *bm = nx->bitmap;
+
+	if (bm)
+		mutex_lock(&bm->write_mutex);
+	return bm;
+}
+
+void nexus_bitmap_resume(struct nexus_bitmap *bm)
+{
+	if (bm)
+		mutex_unlock(&bm->write_mutex);
+}
+
 /* Regions whose bit is set; for replies (under RCU), so asking costs nothing. */
 unsigned long nexus_bitmap_weight(struct nexus_dev *nx)
 {

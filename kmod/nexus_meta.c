@@ -274,6 +274,15 @@ static enum nexus_member_state nexus_member_state_of(struct nexus_child *c)
 	}
 }
 
+/* Does a member going from @from to @to come in sync, or leave it? */
+static bool nexus_member_crosses_sync(enum nexus_member_state from,
+				      enum nexus_member_state to)
+{
+	if (from == NEXUS_MEMBER_ACTIVE)
+		return to != NEXUS_MEMBER_ACTIVE;
+	return to == NEXUS_MEMBER_ACTIVE;
+}
+
 /*
  * Bring nx->members up to the children's states.  The bitmap, rebuild and
  * scrub workers write labels without cfg_lock, while `child remove` or
@@ -297,11 +306,17 @@ static void nexus_members_refresh(struct nexus_dev *nx, u64 gen)
 		if (READ_ONCE(c->state) == NEXUS_CHILD_ONLINE)
 			c->needs_full = false;
 		st = nexus_member_state_of(c);
-		if (st != m->state || memcmp(m->uuid, c->uuid, NEXUS_UUID_LEN)) {
-			m->state = st;
-			memcpy(m->uuid, c->uuid, NEXUS_UUID_LEN);
+		/*
+		 * The generation a member joined, came in sync or left in;
+		 * not moved between the states of one that is behind, so
+		 * that it bounds the labels its own device can hold
+		 * (nexus_label_stale()).
+		 */
+		if (memcmp(m->uuid, c->uuid, NEXUS_UUID_LEN) ||
+		    nexus_member_crosses_sync(m->state, st))
 			m->generation = gen;
-		}
+		m->state = st;
+		memcpy(m->uuid, c->uuid, NEXUS_UUID_LEN);
 	}
 	rcu_read_unlock();
 }
@@ -354,11 +369,14 @@ static sector_t nexus_md_grown_to(struct nexus_child *c)
  * may hold anything): every bit set is a superset of those that matter, so
  * a crash from here on resyncs more, never less; the label write that
  * follows flushes them first (PREFLUSH), and nexus_bitmap_kick_all() after
- * it writes the real bits there.  Bitmap rounds in flight may still write
- * the old place: nothing reads it any more.  Until this label write (the
- * bitmap's sweep asks for one: nexus_meta_follow_growth()) a crash leaves
- * the label at the old place, where assembly does not look ("no nexus
- * label"); a child that shrank keeps its area, and faults if that is gone.
+ * it writes the real bits there.  The bitmap's rounds wait from before the
+ * first block until the place has moved (nexus_bitmap_pause()): the two
+ * places overlap after a growth smaller than the area, and a round still
+ * writing the old one would put its blocks over the new one's.  Until this
+ * label write (the bitmap's sweep asks for one: nexus_meta_follow_growth())
+ * a crash leaves the label at the old place, where assembly does not look
+ * ("no nexus label"); a child that shrank keeps its area, and faults if
+ * that is gone.
  * Context: meta_mutex.
  */
 static int nexus_md_follow_growth(struct nexus_dev *nx, struct nexus_child *c)
@@ -366,6 +384,7 @@ static int nexus_md_follow_growth(struct nexus_dev *nx, struct nexus_child *c)
 	sector_t md = nexus_md_grown_to(c);
 	unsigned int blocks = nexus_bitmap_bytes(nx) / NEXUS_BITMAP_BLOCK;
 	unsigned int other = (nx->generation + 1) & 1, b;
+	struct nexus_bitmap *paused;
 	struct page *page;
 	int ret;
 
@@ -374,6 +393,7 @@ static int nexus_md_follow_growth(struct nexus_dev *nx, struct nexus_child *c)
 	page = alloc_page(GFP_NOIO | __GFP_ZERO);
 	if (!page)
 		return -ENOMEM;
+	paused = nexus_bitmap_pause(nx);
 	ret = nexus_md_io_at(c, md, NEXUS_LABEL_OFFSET(other), page,
 			     NEXUS_LABEL_SIZE, REQ_OP_WRITE | REQ_META);
 	memset(page_address(page), 0xff, PAGE_SIZE);
@@ -381,14 +401,15 @@ static int nexus_md_follow_growth(struct nexus_dev *nx, struct nexus_child *c)
 		ret = nexus_md_io_at(c, md, NEXUS_BITMAP_OFFSET +
 				     (u64)b * NEXUS_BITMAP_BLOCK, page,
 				     NEXUS_BITMAP_BLOCK, REQ_OP_WRITE | REQ_META);
+	if (!ret) {
+		pr_info("%s: child %s grew: its metadata moves from sector %llu to %llu\n",
+			nx->name, c->path, (unsigned long long)c->md_sector,
+			(unsigned long long)md);
+		WRITE_ONCE(c->md_sector, md);
+	}
+	nexus_bitmap_resume(paused);
 	__free_page(page);
-	if (ret)
-		return ret;
-	pr_info("%s: child %s grew: its metadata moves from sector %llu to %llu\n",
-		nx->name, c->path, (unsigned long long)c->md_sector,
-		(unsigned long long)md);
-	WRITE_ONCE(c->md_sector, md);
-	return 0;
+	return ret;
 }
 
 /**
