@@ -526,6 +526,9 @@ static bool nexus_write_clones_try(struct nexus_dev *nx, struct bio *bio,
  * another for ever.  As dm does (alloc_multiple_bios()), try without
  * blocking; block only under clone_mutex, so that one writer at a time
  * waits for the pool, which holds clones for NEXUS_MAX_CHILDREN children.
+ * Blocking, it cannot fail: a bio_set allocation with GFP_NOIO does not,
+ * nor does cloning a bio without an integrity payload (the nexus has no
+ * integrity profile, so none of its bios carries one).
  */
 static void nexus_write_clones(struct nexus_dev *nx, struct bio *bio,
 			       struct nexus_child **targets, unsigned int n,
