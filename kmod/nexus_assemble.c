@@ -53,27 +53,30 @@ static bool nexus_asm_distrusts(const struct nexus_disk_label *a,
 }
 
 /*
- * Is @l, the label of a member that a table of generation @tgen calls @st
- * since generation @mgen, a label that member's own device wrote, or an
- * older copy of it (a snapshot, a clone, an image restored)?  Writable
- * members get every label, or fault.  So an active member's device holds
- * @tgen or, after a crash part-way through that pass, the one before; one
- * that is behind holds at least the label before the one it left in,
- * @mgen (the write of that one may be what failed), or missed an
- * assembly, whose first label is its @mgen then (nexus_asm_members()); a
- * member that never was active since it joined got the labels from @mgen
- * on.  An older label missed writes whose bits have since been cleared: a
- * full copy (md compares a device's events with the bitmap's
- * events_cleared alike).
+ * Is @l, the label of a member, a label that member's own device wrote, or
+ * an older copy of it (a snapshot, a clone, an image restored)?  Writable
+ * members get every label, or fault, so the labels bound what the device
+ * holds.  A member that table @t calls active holds @t's generation or,
+ * unless @t is the clean label of a finished shutdown, the one before (a
+ * crash part-way through that pass).  A member that is behind holds at
+ * least the one before its member generation @mgen, the first label it
+ * missed (nexus_members_refresh(), nexus_asm_members()).  An older label
+ * missed writes whose bits have since been cleared: a full copy (md
+ * compares a device's events with the bitmap's events_cleared alike).  A
+ * copy taken since its member's last label is not told apart.
  */
 static bool nexus_label_stale(const struct nexus_disk_label *l,
-			      enum nexus_member_state st, u64 mgen, u64 tgen)
+			      enum nexus_member_state st, u64 mgen,
+			      const struct nexus_disk_label *t)
 {
-	u64 gen = le64_to_cpu(l->generation);
+	u64 gen = le64_to_cpu(l->generation), tgen;
 
-	if (st == NEXUS_MEMBER_ACTIVE)
-		return gen + 1 < tgen;
-	return gen + 2 < mgen;
+	if (st != NEXUS_MEMBER_ACTIVE)
+		return gen + 1 < mgen;
+	tgen = le64_to_cpu(t->generation);
+	if (le32_to_cpu(t->flags) & NEXUS_LABEL_CLEAN)
+		return gen < tgen;
+	return gen + 1 < tgen;
 }
 
 static int nexus_asm_read(struct nexus_dev *nx, struct nexus_asm *a,
@@ -253,8 +256,7 @@ static int nexus_asm_place(struct nexus_dev *nx, struct nexus_asm *a,
 	c->state = NEXUS_CHILD_OUT_OF_SYNC;
 	c->needs_full = !(st == NEXUS_MEMBER_ACTIVE || st == NEXUS_MEMBER_BITMAP) ||
 			nexus_asm_distrusts(l, t) ||
-			nexus_label_stale(l, st, le64_to_cpu(t->members[slot].generation),
-					  le64_to_cpu(t->generation));
+			nexus_label_stale(l, st, le64_to_cpu(t->members[slot].generation), t);
 	return 0;
 }
 
@@ -287,9 +289,12 @@ static void nexus_asm_members(struct nexus_dev *nx, struct nexus_asm *a)
 		m->generation = le64_to_cpu(t->members[s].generation);
 		if (nx->children[s] || m->state != NEXUS_MEMBER_ACTIVE)
 			continue;
-		/* Missing now: from here on it falls behind. */
+		/*
+		 * Missing now: from here on it falls behind.  Its device holds
+		 * T's generation, or may hold the one before after a crash.
+		 */
 		m->state = bitmap ? NEXUS_MEMBER_BITMAP : NEXUS_MEMBER_FULL;
-		m->generation = le64_to_cpu(t->generation) + 1;
+		m->generation = le64_to_cpu(t->generation) + !a->unclean;
 	}
 }
 
@@ -453,7 +458,7 @@ static bool nexus_behind_by_bitmap(struct nexus_dev *nx, unsigned int slot,
 
 	mutex_lock(&nx->meta_mutex);
 	behind = nx->bitmap && m->state == NEXUS_MEMBER_BITMAP &&
-		 !nexus_label_stale(l, m->state, m->generation, nx->generation);
+		 !nexus_label_stale(l, m->state, m->generation, NULL);
 	mutex_unlock(&nx->meta_mutex);
 	return behind;
 }
@@ -489,6 +494,7 @@ static int nexus_rejoin_label(struct nexus_child *c,
 	}
 	c->slot = slot;
 	memcpy(c->uuid, l->child_uuid, NEXUS_UUID_LEN);
+	c->generation = le64_to_cpu(l->generation);
 	pr_info("%s: child %s rejoins as member %d (%s)\n", nx->name, c->path,
 		slot, c->needs_full ? "full copy" : "bitmap regions");
 	return 0;
@@ -522,6 +528,7 @@ static int nexus_return_label(struct nexus_child *c,
 		return 0;
 	}
 	c->needs_full = !nexus_behind_by_bitmap(nx, c->slot, l);
+	c->generation = le64_to_cpu(l->generation);
 	return 0;
 }
 

@@ -307,14 +307,17 @@ static void nexus_members_refresh(struct nexus_dev *nx, u64 gen)
 			c->needs_full = false;
 		st = nexus_member_state_of(c);
 		/*
-		 * The generation a member joined, came in sync or left in;
-		 * not moved between the states of one that is behind, so
-		 * that it bounds the labels its own device can hold
-		 * (nexus_label_stale()).
+		 * The generation a member joined or came in sync in; for one
+		 * that takes no writes, the first label its device missed
+		 * (c->generation is the last it got).  Not moved while it is
+		 * behind and takes writes, so that it bounds the labels its
+		 * own device can hold (nexus_label_stale()).
 		 */
 		if (memcmp(m->uuid, c->uuid, NEXUS_UUID_LEN) ||
 		    nexus_member_crosses_sync(m->state, st))
 			m->generation = gen;
+		if (st != NEXUS_MEMBER_ACTIVE && !nexus_child_writable(c))
+			m->generation = READ_ONCE(c->generation) + 1;
 		m->state = st;
 		memcpy(m->uuid, c->uuid, NEXUS_UUID_LEN);
 	}
