@@ -100,7 +100,8 @@ struct nexus_child_info {
 	uint32_t major, minor;
 	struct nexus_uuid uuid;
 	uint64_t reads, writes, errors;
-	uint64_t generation;	/* of the last label the child holds */
+	uint64_t generation;	/* of the last label the child holds; of a
+				 * missing member, the first its device missed */
 	struct nexus_rebuild_info rebuild;
 	bool slot_present, state_present, reason_present, size_present;
 	bool major_present, minor_present, uuid_present;

@@ -65,7 +65,8 @@ struct nexus_disk_member {
 	__u8	uuid[16];	/*  0: child UUID, zero when EMPTY */
 	__le32	state;		/* 16: enum nexus_member_state */
 	__le32	reserved;	/* 20: zero on write */
-	__le64	generation;	/* 24: label generation of its last change */
+	__le64	generation;	/* 24: active: joined or came in sync in;
+				 * behind: the first label its device missed */
 };
 
 /*
