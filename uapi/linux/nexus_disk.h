@@ -65,8 +65,7 @@ struct nexus_disk_member {
 	__u8	uuid[16];	/*  0: child UUID, zero when EMPTY */
 	__le32	state;		/* 16: enum nexus_member_state */
 	__le32	reserved;	/* 20: zero on write */
-	__le64	generation;	/* 24: active: joined or came in sync in;
-				 * behind: the first label its device missed */
+	__le64	generation;	/* 24: joined or came in sync in; behind: first missed */
 };
 
 /*
