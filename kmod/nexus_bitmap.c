@@ -896,7 +896,8 @@ void nexus_bitmap_settle_fault(struct nexus_child *c)
  * While nexus_md_follow_growth() moves that place, a round at the old one
  * could write over the new one (they overlap after a growth smaller than
  * the area) after the move had set it all, or over the label just written
- * there.  Writes waiting for their bits wait meanwhile (a few block writes).
+ * there.  Writes waiting for their bits wait meanwhile: the move writes
+ * every bitmap block (up to 1008) one after the other.
  * Context: process, meta_mutex held (taken before @write_mutex).
  * Return: what to give nexus_bitmap_resume(); NULL without a bitmap.
  */
