@@ -94,13 +94,18 @@ static struct bio *nexus_clone_alloc(struct nexus_dev *nx,
  * slow moment could keep it out for good.  A child whose last sample is
  * older than both NEXUS_PROBE_AGE times its estimate (or a second, if less)
  * and NEXUS_PROBE_READS reads of the nexus is therefore probed: the next
- * read goes to it, whatever it costs, and that read's service time replaces
- * the estimate.  So probing a slow child takes at most about 1/64 of the
- * time (of a child slower than 16 ms, its estimate per second) and 1 read
- * in 256.  Only the read that claims a probe (a cmpxchg on the stamp) sends
- * it, so a burst sends one.  A child without an estimate (new, or back
- * ONLINE: nexus_read_est_reset()) costs as much as the slowest measured one
- * can, and is probed by the next read.
+ * read goes to it, whatever it costs.  A probe faster than the estimate
+ * replaces it: the estimate was too old to trust, and one that is too low
+ * corrects itself, as the child then takes reads and samples.  A slower
+ * probe counts as any sample does, at most nearly doubling the estimate:
+ * an estimate too high is corrected only by the next probe, so one stall
+ * during a probe must not set it (a 16 ms stall would keep a 100 us child
+ * out for a second).  So probing a slow child takes at most about 1/64 of
+ * the time (of a child slower than 16 ms, its estimate per second) and 1
+ * read in 256.  Only the read that claims a probe (a cmpxchg on the stamp)
+ * sends it, so a burst sends one.  A child without an estimate (new, or
+ * back ONLINE: nexus_read_est_reset()) costs as much as the slowest
+ * measured one can, is probed by the next read, and takes its sample.
  *
  * A read's cost does not depend on its size: the estimates assume that the
  * children see the same mix of sizes.
@@ -235,7 +240,7 @@ static struct nexus_child *nexus_choose_read_child(struct nexus_dev *nx,
 
 /*
  * Fold the service time of a read @c served into its estimate; a probe's
- * replaces the estimate, which was too old to trust.
+ * replaces the estimate if lower (see "Read balancing").
  */
 static void nexus_read_sample(struct nexus_child *c,
 			      const struct nexus_clone *nc)
@@ -245,7 +250,7 @@ static void nexus_read_sample(struct nexus_child *c,
 	u64 sample = now > from ? min(now - from, NEXUS_SAMPLE_MAX) : 1;
 	u64 est = READ_ONCE(c->read_est);
 
-	if (nc->probe || !est)
+	if (!est || (nc->probe && sample < est >> NEXUS_EST_SHIFT))
 		est = sample << NEXUS_EST_SHIFT;
 	else	/* The sample counts for at most 8 times the mean. */
 		est = est - (est >> NEXUS_EST_SHIFT) + min(sample, est);

@@ -5,11 +5,11 @@
 # grown old, still serves at least one.  Then the delay goes (the slow
 # child is reloaded as dm-linear): once probed it is found fast again, and
 # the two alike children share 8 s of 4k random reads at QD8 (each >= 20%).
-# Why 8 s and QD8: a probe's single sample replaces a child's estimate, so
-# one slow sample (a TCG stall) keeps a fast child out for up to a second
-# (nexus_io.c, "Read balancing"); 4000 reads take about one second here,
-# and 80/20 at QD1 (CI) and 85/15 at QD8 were seen over 4000 reads.  Only the
-# kernel's per-child read counts are checked, never timings.
+# Why 8 s and QD8: a TCG stall nearly doubles a child's estimate and keeps
+# it out until its next probe (nexus_io.c, "Read balancing"), and 4000
+# reads take about one second here: before a slow probe stopped setting the
+# estimate, 80/20 at QD1 (CI) and 85/15 at QD8 were seen over 4000 reads.
+# Only the kernel's per-child read counts are checked, never timings.
 # VM: needs=nexus timeout=300 smp=2 check_kernels=std
 
 MC=$MAYASTOR_CLIENT
