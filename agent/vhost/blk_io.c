@@ -407,14 +407,15 @@ static void handle_chain(struct blk_io *io, unsigned int qi)
 	q->inflight++;
 }
 
-void blk_io_kick(struct blk_io *io, unsigned int qi)
+unsigned int blk_io_kick(struct blk_io *io, unsigned int qi)
 {
 	struct vu_queue *vqs = &io->dev->q[qi];
 	struct blk_ioq *q = io->q[qi];
+	unsigned int depth;
 
 	/* The kick fd is not read: the server watches it edge-triggered. */
 	if (!q)
-		return;
+		return 0;
 	do {
 		while (vq_pop(&vqs->vq, &io->dev->mem, &q->chain) == VQ_CHAIN)
 			handle_chain(io, qi);
@@ -424,6 +425,7 @@ void blk_io_kick(struct blk_io *io, unsigned int qi)
 		io->log("queue %u stopped: %s", qi, vqs->vq.why);
 	}
 	io_uring_submit(&q->ring);
+	depth = q->inflight;
 	/*
 	 * What completed during the submission (a synchronous device, or an
 	 * io-wq worker that ran first) goes back with the same interrupt,
@@ -431,4 +433,5 @@ void blk_io_kick(struct blk_io *io, unsigned int qi)
 	 */
 	reap(io, qi);
 	maybe_call(vqs, q);
+	return depth;
 }

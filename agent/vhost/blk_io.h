@@ -35,9 +35,10 @@ int blk_io_ring_fd(const struct blk_io *io, unsigned int qi);
 void blk_io_queue_stop(struct blk_io *io, unsigned int qi);
 /*
  * The queue's kick fd fired (the caller watches it edge-triggered and does
- * not read it): pop and submit everything available.
+ * not read it): pop and submit everything available.  Returns the queue's
+ * requests in flight once submitted: the depth the front-end keeps.
  */
-void blk_io_kick(struct blk_io *io, unsigned int qi);
+unsigned int blk_io_kick(struct blk_io *io, unsigned int qi);
 /* The queue's ring fd fired: complete what finished. */
 void blk_io_complete(struct blk_io *io, unsigned int qi);
 /* Waits until no queue has IO in flight. */

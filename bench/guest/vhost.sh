@@ -58,6 +58,10 @@ cfg_mvhost_up() {
 	echo "    $(tr '\0' ' ' </proc/"$SPID"/cmdline)"
 }
 cfg_mvhost_down() {
+	# Its threads' scheduling classes (B: SCHED_BATCH), io-wq workers with
+	# them, while the last job's are still there.
+	echo "    threads: $(ps -L -o cls=,comm= -p "$SPID" | awk '{ print $1, $2 }' |
+		sed 's/-[0-9]*$//' | sort | uniq -c | sed 's/^ *//' | paste -sd, -)"
 	"$MAYASTOR_CLIENT" nexus unpublish $NX >/dev/null
 	SPID=
 }
