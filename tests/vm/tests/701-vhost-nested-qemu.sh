@@ -26,8 +26,8 @@ S=/var/tmp/scratch
 E2E=/var/tmp/e2e	# the nested guest's /run/results
 CON=$RESULTS/nested-console.log
 M=$((1024 * 1024))
-# shellcheck source=tests/vhost/inflight.sh
-. "$REPO/tests/vhost/inflight.sh"
+# shellcheck source=tests/vhost/e2e-lib.sh
+. "$REPO/tests/vhost/e2e-lib.sh"
 
 vpid() { jq -r '.nexuses[0].share.pid' "$MAYASTOR_STATE_FILE"; }
 nshow() { "$MC" -o json nexus show nx0 | jq -r "$1"; }
@@ -87,21 +87,6 @@ start_nested() {
 	on_exit "kill -9 $qpid 2>/dev/null || true"
 }
 
-# fio_clean NAME: the guest's fio JSON report: two jobs, no error, data
-# written and all of it read back by verify.
-fio_clean() {
-	python3 - "$E2E/$1.json" <<-'EOF'
-		import json, sys
-		text = open(sys.argv[1]).read()
-		jobs = json.loads(text[text.index("{"):])["jobs"]	# after fio's warnings
-		w = sum(j["write"]["io_bytes"] for j in jobs)
-		r = sum(j["read"]["io_bytes"] for j in jobs)
-		errs = [j["error"] for j in jobs if j["error"]]
-		print(f"{sys.argv[1]}: {len(jobs)} jobs, {w >> 20} MiB written, {r >> 20} MiB verified, errors {errs}")
-		sys.exit(0 if len(jobs) == 2 and w > 0 and r == w and not errs else 1)
-	EOF
-}
-
 # The server is killed with requests in flight; the agent starts another.
 server_restart() {
 	local old new n need=0 before
@@ -152,7 +137,7 @@ guest_end() {
 	done < <(tr -d '\r' <"$CON")
 	check_eq "$(grep -c '^E2E: ok ' "$CON")" 12 "checks the nested guest passed"
 	for f in data restart fault; do
-		check fio_clean $f
+		check fio_clean $E2E/$f.json
 	done
 }
 

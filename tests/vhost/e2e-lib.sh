@@ -1,9 +1,25 @@
 # shellcheck shell=bash
-# tests/vhost/inflight.sh: sourced by the tests that kill mayastor-vhost
-# while a QEMU guest has requests in flight and check that the next server
-# resubmits them (INFLIGHT_SHMFD): tests/vhost/qemu-e2e on the host and VM
-# test 701 (a QEMU nested in the test VM, the server restarted by
-# mayastor-agent).  Needs python3 and /proc/PID/map_files (root).
+# tests/vhost/e2e-lib.sh: sourced by the tests that run a QEMU guest on
+# mayastor-vhost (tests/vhost/qemu-guest), kill the server while the guest
+# has requests in flight and check that the next server resubmits them
+# (INFLIGHT_SHMFD): tests/vhost/qemu-e2e on the host and VM test 701 (a
+# QEMU nested in the test VM, the server restarted by mayastor-agent).
+# Needs python3 and /proc/PID/map_files (root).
+
+# fio_clean JSON: the guest's fio report (qemu-guest's fio_verify): its two
+# jobs saw no error, wrote, and their verify read back all they wrote.
+fio_clean() {
+	python3 - "$1" <<-'EOF'
+		import json, sys
+		text = open(sys.argv[1]).read()
+		jobs = json.loads(text[text.index("{"):])["jobs"]	# after fio's warnings
+		w = sum(j["write"]["io_bytes"] for j in jobs)
+		r = sum(j["read"]["io_bytes"] for j in jobs)
+		errs = [j["error"] for j in jobs if j["error"]]
+		print(f"# {sys.argv[1]}: {len(jobs)} jobs, {w >> 20} MiB written, {r >> 20} MiB verified, errors {errs}")
+		sys.exit(0 if len(jobs) == 2 and w > 0 and r == w and not errs else 1)
+	EOF
+}
 
 # inflight_counts PID: per queue, the requests the server PID has popped
 # and not completed, as its INFLIGHT_SHMFD area (the mapped memfd) says:
