@@ -254,6 +254,14 @@ dm_error_swap() {
 	dmsetup resume "$1"
 }
 
+# dm_linear_swap NAME DEV: NAME maps all of DEV again (suspend, load a
+# linear table, resume): a device dm_error_swap failed comes back.
+dm_linear_swap() {
+	dmsetup suspend "$1"
+	dmsetup load "$1" --table "0 $(dev_sectors "$2") linear $2 0"
+	dmsetup resume "$1"
+}
+
 # dm_flakey NAME DEV UP_SECS DOWN_SECS [FEATURE...]: DEV works UP_SECS, then
 # fails (or does FEATURE, e.g. drop_writes) DOWN_SECS, and so on.
 dm_flakey() {

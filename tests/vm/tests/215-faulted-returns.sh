@@ -36,11 +36,6 @@ caught_up() {
 	blockdev --flushbufs $C1 "$1"
 	check cmp -n "$SIZE" $C1 "$1"
 }
-restore() {
-	dmsetup suspend "$1"
-	dmsetup load "$1" --table "0 $(dev_sectors "$2") linear $2 0"
-	dmsetup resume "$1"
-}
 
 insmod_nexus bitmap_grace_ms=300
 load_mod loop
@@ -71,7 +66,7 @@ write64k 5
 # Idle far beyond bitmap_grace_ms: the bits stay, c2 is behind by them.
 sleep 3
 check_eq "$(nshow .dirty_regions)" 2 "dirty regions while c2 is faulted"
-restore c2 "${L[2]}"
+dm_linear_swap c2 "${L[2]}"
 check "$MC" child online nx0 $C2
 caught_up $C2 2
 check wait_for '[ "$(nshow .dirty_regions)" = 0 ]' 30
@@ -118,7 +113,7 @@ write64k 4
 check_eq "$(cf $C2B .state)" faulted "c2b state"
 write64k 6
 check "$MC" nexus destroy nx0
-restore c2b "${L[2]}"
+dm_linear_swap c2b "${L[2]}"
 check "$MC" nexus assemble nx0 $C1 $C2B
 caught_up $C2B 2
 
@@ -148,7 +143,7 @@ check_eq "$(cf $C2B .reason)" io-error "c2b reason"
 # Put back, and kept while c2b is behind: sweeps come and go.
 sleep 2
 check_eq "$(nshow .dirty_regions)" 1 "dirty regions after the clearing block failed"
-restore c2b "${L[2]}"
+dm_linear_swap c2b "${L[2]}"
 check "$MC" child online nx0 $C2B
 caught_up $C2B 1
 

@@ -21,12 +21,6 @@ dm_delay_reads() {
 	load_mod dm_delay
 	_dm_create "$1" "0 $(dev_sectors "$2") delay $2 0 $3 $2 0 0"
 }
-# dm_swap_linear NAME DEV: reload NAME as a plain dm-linear over DEV.
-dm_swap_linear() {
-	dmsetup suspend "$1"
-	dmsetup load "$1" --table "0 $(dev_sectors "$2") linear $2 0"
-	dmsetup resume "$1"
-}
 # read_run TAG QD FIO-OPTS...: 4k random reads of nx0 at queue depth QD, as
 # many as FIO-OPTS say, after the nexus was idle longer than any child's
 # estimate is trusted (1 s, nexus_io.c); sets N to the reads fio made, R1
@@ -73,7 +67,7 @@ total=$((R1 + R2))
 [ "$R2" -ge 1 ] || _check_failed "the slow child was never probed"
 
 log "c2 is fast again"
-dm_swap_linear c2 "${L[2]}"
+dm_linear_swap c2 "${L[2]}"
 read_run alike 8 --runtime=8 --time_based
 total=$((R1 + R2))
 [ "$N" -ge 4000 ] || _check_failed "fio made $N reads in 8 s, expected >= 4000"
